@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx (a dependency), so `npx vitrine` needs no build.
+import { register } from 'tsx/esm/api'
+
+register()
+const { main } = await import('../src/main.ts')
+const code = await main(process.argv.slice(2))
+// serve keeps running (its server holds the event loop); other commands end here.
+if (code !== 0) process.exit(code)

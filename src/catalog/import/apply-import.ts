@@ -1,0 +1,367 @@
+import { sql } from 'kysely'
+import type { BrandCtx } from '../../brands/brand.ts'
+import { bumpCatalogVersion } from '../../brands/queries.ts'
+import { withDb } from '../../platform/ctx.ts'
+import type { ImportCounts, ImportMode } from './runs.ts'
+
+export interface ApplyOptions {
+  runId: string
+  mode: ImportMode
+  dryRun: boolean
+  force: boolean
+  /** Full mode refuses to archive more than this share of the brand's active products, unless forced. */
+  archiveThresholdPct: number
+}
+
+/** A full run would archive too much of the catalog: most often a truncated or wrong file. */
+export class ArchiveRefused extends Error {
+  constructor(
+    readonly wouldArchive: number,
+    readonly activeTotal: number,
+    readonly thresholdPct: number,
+  ) {
+    const pct = activeTotal === 0 ? 0 : (wouldArchive / activeTotal) * 100
+    super(
+      `refused: a full import would archive ${wouldArchive} of ${activeTotal} active products ` +
+        `(${pct.toFixed(1)}%, above the ${thresholdPct}% safety threshold); check the file, or re-run with force`,
+    )
+    this.name = 'ArchiveRefused'
+  }
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly counts: Omit<ImportCounts, 'rejected'>) {
+    super('dry run: rolled back')
+  }
+}
+
+/**
+ * Rejects the items of products that have no title anywhere in the feed and do not exist yet
+ * (Shopify gives the title on a product's first row only; a delta may omit it for a known product).
+ * Outside the catalog transaction: rejections are part of the run's record, dry run or not.
+ */
+export async function rejectUntitledProducts(ctx: BrandCtx, runId: string): Promise<number> {
+  const b = ctx.brand.id
+  // Fresh staging rows have no statistics; without them the planner picks nested loops (minutes).
+  await sql`analyze import_items`.execute(ctx.db)
+  const any = await sql`
+    select 1 from import_items where brand_id = ${b} and run_id = ${runId} and title is null limit 1
+  `.execute(ctx.db)
+  if (any.rows.length === 0) return 0
+  const result = await sql<{ n: number }>`
+    with untitled as (
+      select i.group_id from import_items i
+      where i.brand_id = ${b} and i.run_id = ${runId}
+      group by i.group_id
+      having bool_and(i.title is null)
+         and not exists (select 1 from products p where p.brand_id = ${b} and p.reference = i.group_id)
+    ), gone as (
+      delete from import_items i using untitled u
+      where i.brand_id = ${b} and i.run_id = ${runId} and i.group_id = u.group_id
+      returning i.line, i.item_id, i.group_id
+    ), rejected as (
+      insert into import_rejections (brand_id, run_id, line, item_id, reason)
+      select ${b}, ${runId}, line, item_id, 'product ' || group_id || ' has no title on any of its lines'
+      from gone
+      returning 1
+    )
+    select count(*)::int as n from rejected
+  `.execute(ctx.db)
+  return Number(result.rows[0]?.n ?? 0)
+}
+
+/**
+ * Applies a staged run to the catalog in ONE transaction, with set-based statements (a handful per
+ * run, whatever its size). Rows that would not change are not written (IS DISTINCT FROM in each
+ * UPDATE's WHERE), so an unchanged feed rewrites nothing and leaves updated_at alone. A dry run
+ * executes the very same statements and rolls back, so its counts are exact.
+ */
+export async function applyImport(ctx: BrandCtx, options: ApplyOptions): Promise<Omit<ImportCounts, 'rejected'>> {
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      const counts = await applyInTransaction(withDb(ctx, tx), options)
+      if (options.dryRun) throw new DryRunRollback(counts)
+      return counts
+    })
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.counts
+    throw error
+  }
+}
+
+async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise<Omit<ImportCounts, 'rejected'>> {
+  const b = ctx.brand.id
+  const r = options.runId
+  const now = ctx.now
+  const db = ctx.db
+  // Two runs of one brand apply one after the other; other brands are not held up.
+  await sql`select pg_advisory_xact_lock(hashtext(${`vitrine-import:${b}`}))`.execute(db)
+
+  // One row per product of the feed. Product-level fields come from the first item that has them;
+  // fields the feed leaves empty keep the product's current value.
+  await sql`
+    with g as (
+      select group_id,
+        (array_agg(title order by seq) filter (where title is not null))[1] as title,
+        (array_agg(description order by seq) filter (where description is not null))[1] as description,
+        (array_agg(category_path order by seq) filter (where category_path is not null))[1] as category_path,
+        (array_agg(status order by seq) filter (where status is not null))[1] as status,
+        (array_agg(attributes order by seq) filter (where attributes <> '{}'::jsonb))[1] as attributes,
+        (array_agg(brand_name order by seq) filter (where brand_name is not null))[1] as brand_name
+      from import_items
+      where brand_id = ${b} and run_id = ${r}
+      group by group_id
+    ), img as (
+      select i.group_id, u.url, min(i.seq::bigint * 1000 + u.ord) as pos
+      from import_items i cross join lateral jsonb_array_elements_text(i.images) with ordinality as u(url, ord)
+      where i.brand_id = ${b} and i.run_id = ${r}
+      group by i.group_id, u.url
+    ), imgs as (
+      select group_id, jsonb_agg(url order by pos) as urls from img group by group_id
+    )
+    insert into import_products (brand_id, run_id, group_id, product_id, existed, title, description,
+      category_path, images, attributes, status)
+    select ${b}, ${r}, g.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null,
+      coalesce(g.title, p.title), coalesce(g.description, p.description, ''),
+      coalesce(g.category_path, p.category_path, ''),
+      coalesce(
+        (select jsonb_agg(jsonb_build_object('url', x.url, 'alt', coalesce(g.title, p.title)) order by x.n)
+         from jsonb_array_elements_text(imgs.urls) with ordinality as x(url, n) where x.n <= 20),
+        p.images, '[]'::jsonb),
+      coalesce(
+        nullif(coalesce(g.attributes, '{}'::jsonb)
+          || case when g.brand_name is null then '{}'::jsonb else jsonb_build_object('brand', g.brand_name) end,
+          '{}'::jsonb),
+        p.attributes, '{}'::jsonb),
+      g.status
+    from g
+    left join products p on p.brand_id = ${b} and p.reference = g.group_id
+    left join imgs on imgs.group_id = g.group_id
+  `.execute(db)
+
+  await sql`analyze import_products`.execute(db)
+
+  if (options.mode === 'full' && !options.force) await guardArchiveThreshold(ctx, r, options.archiveThresholdPct)
+
+  await sql`
+    insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
+      created_at, updated_at)
+    select brand_id, product_id, group_id, title, description, category_path, attributes, images,
+      coalesce(status, 'active'), ${now}, ${now}
+    from import_products
+    where brand_id = ${b} and run_id = ${r} and not existed
+  `.execute(db)
+
+  // A product archived by an earlier full run comes back active when the feed lists it again.
+  await sql`
+    with u as (
+      update products p set title = ip.title, description = ip.description, category_path = ip.category_path,
+        images = ip.images, attributes = ip.attributes,
+        status = coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end),
+        updated_at = ${now}
+      from import_products ip
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and p.brand_id = ${b} and p.id = ip.product_id
+        and (p.title, p.description, p.category_path, p.images, p.attributes, p.status)
+          is distinct from (ip.title, ip.description, ip.category_path, ip.images, ip.attributes,
+            coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end))
+      returning p.id
+    )
+    update import_products ip set changed = true from u
+    where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id
+  `.execute(db)
+
+  const variantsUpdated = await count(
+    ctx,
+    sql`
+    with src as (${variantSource(b, r)}), upd as (
+      update variants v set product_id = src.product_id, size = src.size, colour = src.colour, gtin = src.gtin,
+        price_minor = src.price_minor, compare_at_minor = src.compare_at_minor, weight_grams = src.weight_grams,
+        position = src.position, updated_at = ${now}
+      from src
+      where v.brand_id = ${b} and v.sku = src.item_id
+        and (v.product_id, v.size, v.colour, v.gtin, v.price_minor, v.compare_at_minor, v.weight_grams, v.position)
+          is distinct from (src.product_id, src.size, src.colour, src.gtin, src.price_minor, src.compare_at_minor,
+            src.weight_grams, src.position)
+      returning v.product_id
+    ), mark as (
+      update import_products ip set changed = true
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and not ip.changed
+        and ip.product_id in (select product_id from upd)
+    )
+    select count(*)::int as n from upd
+  `,
+  )
+
+  const variantsCreated = await count(
+    ctx,
+    sql`
+    with src as (${variantSource(b, r)}), ins as (
+      insert into variants (brand_id, id, product_id, sku, size, colour, gtin, price_minor, compare_at_minor,
+        weight_grams, position, created_at, updated_at)
+      select ${b}, gen_random_uuid(), src.product_id, src.item_id, src.size, src.colour, src.gtin, src.price_minor,
+        src.compare_at_minor, src.weight_grams, src.position, ${now}, ${now}
+      from src
+      where not exists (select 1 from variants v where v.brand_id = ${b} and v.sku = src.item_id)
+      returning product_id
+    ), mark as (
+      update import_products ip set changed = true
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and not ip.changed
+        and ip.product_id in (select product_id from ins)
+    )
+    select count(*)::int as n from ins
+  `,
+  )
+
+  const scheduledChanged = await applyScheduledPrices(ctx, r)
+  const stockUpdated = await applyStock(ctx, r)
+
+  let archived = 0
+  if (options.mode === 'full') {
+    archived = await count(
+      ctx,
+      sql`
+      with a as (
+        update products p set status = 'archived', updated_at = ${now}
+        where p.brand_id = ${b} and p.status in ('active', 'draft')
+          and not exists (
+            select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
+          )
+        returning 1
+      )
+      select count(*)::int as n from a
+    `,
+    )
+  }
+
+  const totals = await sql<{ created: number; updated: number; unchanged: number }>`
+    select count(*) filter (where not existed)::int as created,
+      count(*) filter (where existed and changed)::int as updated,
+      count(*) filter (where existed and not changed)::int as unchanged
+    from import_products where brand_id = ${b} and run_id = ${r}
+  `.execute(db)
+  const t = totals.rows[0] ?? { created: 0, updated: 0, unchanged: 0 }
+  await db.deleteFrom('import_products').where('brand_id', '=', b).where('run_id', '=', r).execute()
+
+  const counts = {
+    created: Number(t.created),
+    updated: Number(t.updated),
+    unchanged: Number(t.unchanged),
+    archived,
+    variantsCreated,
+    variantsUpdated,
+    stockUpdated,
+  }
+  // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is.
+  if (counts.created + counts.updated + archived + variantsCreated + variantsUpdated + scheduledChanged > 0) {
+    await bumpCatalogVersion(ctx, b)
+  }
+  return counts
+}
+
+/** The run's items with their product and their position within it (file order). */
+function variantSource(b: string, r: string) {
+  return sql`
+    select i.item_id, i.size, i.colour, i.gtin, i.price_minor, i.compare_at_minor, i.weight_grams, ip.product_id,
+      (row_number() over (partition by i.group_id order by i.seq) - 1)::int as position
+    from import_items i
+    join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+    where i.brand_id = ${b} and i.run_id = ${r}
+  `
+}
+
+async function guardArchiveThreshold(ctx: BrandCtx, r: string, thresholdPct: number): Promise<void> {
+  const b = ctx.brand.id
+  const result = await sql<{ active_total: number; active_missing: number }>`
+    select count(*)::int as active_total,
+      count(*) filter (where not exists (
+        select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
+      ))::int as active_missing
+    from products p where p.brand_id = ${b} and p.status = 'active'
+  `.execute(ctx.db)
+  const row = result.rows[0]
+  const activeTotal = Number(row?.active_total ?? 0)
+  const missing = Number(row?.active_missing ?? 0)
+  if (missing > 0 && missing * 100 > activeTotal * thresholdPct) {
+    throw new ArchiveRefused(missing, activeTotal, thresholdPct)
+  }
+}
+
+/**
+ * The feed's sale prices with an interval, one 'feed' row per variant (replaced by each run; a
+ * variant listed without one loses it). Returns how many rows changed.
+ */
+async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
+  const b = ctx.brand.id
+  return count(
+    ctx,
+    sql`
+    with src as (
+      select v.id as variant_id, i.sale_price_minor, i.sale_starts_at, i.sale_ends_at
+      from import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      where i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is not null
+    ), up as (
+      insert into scheduled_prices (brand_id, id, variant_id, price_minor, starts_at, ends_at, source, run_id,
+        created_at)
+      select ${b}, gen_random_uuid(), variant_id, sale_price_minor, sale_starts_at, sale_ends_at, 'feed', ${r},
+        ${ctx.now}
+      from src
+      on conflict (brand_id, variant_id) where source = 'feed' do update
+        set price_minor = excluded.price_minor, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+          run_id = excluded.run_id
+        where (scheduled_prices.price_minor, scheduled_prices.starts_at, scheduled_prices.ends_at)
+          is distinct from (excluded.price_minor, excluded.starts_at, excluded.ends_at)
+      returning variant_id
+    ), del as (
+      delete from scheduled_prices sp
+      using import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      where sp.brand_id = ${b} and sp.source = 'feed' and sp.variant_id = v.id
+        and i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is null
+      returning sp.variant_id
+    ), changed as (
+      select variant_id from up union select variant_id from del
+    ), mark as (
+      update import_products ip set changed = true
+      from variants v
+      where v.brand_id = ${b} and v.id in (select variant_id from changed)
+        and ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and ip.product_id = v.product_id
+    )
+    select count(*)::int as n from changed
+  `,
+  )
+}
+
+/**
+ * Stock (the inventory module's table, written here set-based because a per-variant call would
+ * cost a round trip per item): a quantity from the feed sets on_hand; no quantity leaves it alone
+ * (a new variant starts at 0). Reservations are never touched.
+ */
+async function applyStock(ctx: BrandCtx, r: string): Promise<number> {
+  const b = ctx.brand.id
+  return count(
+    ctx,
+    sql`
+    with q as (
+      select v.id as variant_id, i.on_hand
+      from import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      where i.brand_id = ${b} and i.run_id = ${r}
+    ), set_on_hand as (
+      insert into stock_levels (brand_id, variant_id, on_hand, updated_at)
+      select ${b}, variant_id, on_hand, ${ctx.now} from q where on_hand is not null
+      on conflict (brand_id, variant_id) do update set on_hand = excluded.on_hand, updated_at = excluded.updated_at
+        where stock_levels.on_hand <> excluded.on_hand
+      returning 1
+    ), initial as (
+      insert into stock_levels (brand_id, variant_id, on_hand, updated_at)
+      select ${b}, variant_id, 0, ${ctx.now} from q where on_hand is null
+      on conflict (brand_id, variant_id) do nothing
+      returning 1
+    )
+    select count(*)::int as n from set_on_hand
+  `,
+  )
+}
+
+async function count(ctx: BrandCtx, query: ReturnType<typeof sql>): Promise<number> {
+  const result = await (query as ReturnType<typeof sql<{ n: number }>>).execute(ctx.db)
+  return Number(result.rows[0]?.n ?? 0)
+}

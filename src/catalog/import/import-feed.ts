@@ -1,0 +1,141 @@
+import type { BrandCtx } from '../../brands/brand.ts'
+import { newId } from '../../platform/ids.ts'
+import { ArchiveRefused, applyImport, rejectUntitledProducts } from './apply-import.ts'
+import { type FeedFormat, FeedStructureError, parseFeed } from './parse/index.ts'
+import {
+  finishRun,
+  type ImportCounts,
+  type ImportMode,
+  type ImportSource,
+  insertRun,
+  noCounts,
+  type RunOutcome,
+  recordProgress,
+} from './runs.ts'
+import { stageFeed } from './stage-items.ts'
+
+export const defaultArchiveThresholdPct = 20
+
+export interface ImportFeedInput {
+  source: ImportSource
+  fileName: string
+  input: AsyncIterable<Buffer> | NodeJS.ReadableStream
+  /** Detected from the first bytes when absent. */
+  format?: FeedFormat
+  mode: ImportMode
+  dryRun?: boolean
+  force?: boolean
+  archiveThresholdPct?: number
+  /** Set when the caller already recorded the run (the API answers with its id before reading). */
+  runId?: string
+  /** Passed to the parser (its default is 512 MiB). */
+  maxBytes?: number
+  /** Called after each staged batch with the items read so far (the CLI's progress bar). */
+  onProgress?: (itemsRead: number) => void
+  /** When the run ends; the wall clock by default (ctx.now is the run's start). */
+  clock?: () => Date
+}
+
+export interface ImportFeedResult extends RunOutcome {
+  runId: string
+}
+
+/** How often the run row's items_read moves while staging (what GET …/imports/:id shows). */
+const progressEveryMs = 1000
+
+/**
+ * Imports one feed file into the brand's catalog: stream-parse → validate → stage (UNLOGGED,
+ * batched) → apply in ONE transaction (set-based upserts by the brand's references and SKUs; a full
+ * run archives what the feed no longer lists, within a safety threshold). The run and its rejected
+ * lines are recorded whatever happens, in their own statements: a structural failure or a refusal
+ * leaves the catalog exactly as it was and the run `failed` with the reason.
+ *
+ * Expected failures are returned in the result (status 'failed'), not thrown.
+ */
+export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise<ImportFeedResult> {
+  const runId = input.runId ?? newId()
+  const clock = input.clock ?? (() => new Date())
+  if (!input.runId) {
+    await insertRun(ctx, {
+      id: runId,
+      source: input.source,
+      fileName: input.fileName,
+      format: input.format ?? null,
+      mode: input.mode,
+      dryRun: input.dryRun ?? false,
+      force: input.force ?? false,
+    })
+  }
+
+  let itemsRead = 0
+  let lastSaved = Date.now()
+  let outcome: RunOutcome
+  try {
+    const events = parseFeed(input.input, {
+      defaultCurrency: ctx.brand.currency,
+      ...(input.format ? { format: input.format } : {}),
+      ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
+    })
+    const staged = await stageFeed(ctx, runId, events, async (read) => {
+      itemsRead = read
+      input.onProgress?.(read)
+      if (Date.now() - lastSaved >= progressEveryMs) {
+        lastSaved = Date.now()
+        await recordProgress(ctx, runId, read)
+      }
+    })
+    itemsRead = staged.itemsRead
+    const untitled = await rejectUntitledProducts(ctx, runId)
+    const counts = await applyImport(ctx, {
+      runId,
+      mode: input.mode,
+      dryRun: input.dryRun ?? false,
+      force: input.force ?? false,
+      archiveThresholdPct: input.archiveThresholdPct ?? defaultArchiveThresholdPct,
+    })
+    outcome = {
+      status: 'succeeded',
+      itemsRead,
+      counts: { ...counts, rejected: staged.rejected + untitled },
+      error: null,
+    }
+  } catch (error) {
+    outcome = { status: 'failed', itemsRead, counts: { ...noCounts }, error: describeFailure(error) }
+    if (!(error instanceof FeedStructureError || error instanceof ArchiveRefused)) {
+      ctx.log.error({ err: error, runId }, 'import failed unexpectedly')
+    }
+  }
+
+  try {
+    await ctx.db.deleteFrom('import_items').where('brand_id', '=', ctx.brand.id).where('run_id', '=', runId).execute()
+  } catch (error) {
+    ctx.log.warn({ err: error, runId }, 'could not clear the staging rows of an import run')
+  }
+  if (outcome.status === 'failed') outcome.counts = { ...outcome.counts, rejected: await countRejections(ctx, runId) }
+  await finishRun(ctx, runId, outcome, clock())
+  ctx.log.info({ runId, status: outcome.status, itemsRead, ...outcome.counts }, 'import run finished')
+  return { runId, ...outcome }
+}
+
+function describeFailure(error: unknown): RunOutcome['error'] {
+  if (error instanceof FeedStructureError) return { reason: error.reason, line: error.line, column: error.column }
+  if (error instanceof ArchiveRefused) return { reason: error.message, line: null, column: null }
+  const code = (error as { code?: unknown }).code
+  // Files that cannot be read are the sender's problem and safe to show; anything else is internal.
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return { reason: `cannot read the file (${code})`, line: null, column: null }
+  }
+  return { reason: 'internal error (see the server log)', line: null, column: null }
+}
+
+async function countRejections(ctx: BrandCtx, runId: string): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('import_rejections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('brand_id', '=', ctx.brand.id)
+    .where('run_id', '=', runId)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+export type { ImportCounts }

@@ -1,0 +1,207 @@
+// Google Merchant XML feeds: RSS 2.0 (channel/item) and Atom (feed/entry), product fields in the g:
+// namespace. saxes is fed chunk by chunk; the events one chunk produces are yielded before the next
+// chunk is read, so memory holds one chunk and one item at most.
+import { SaxesParser, type SaxesTagNS } from 'saxes'
+import { atomNamespace, googleNamespace } from './detect-format.ts'
+import { type FeedEvent, type FeedFormat, FeedStructureError } from './feed-item.ts'
+import type { FieldLimits } from './field-values.ts'
+import { type GoogleFields, googleItemEvent } from './google-item.ts'
+
+export interface XmlOptions {
+  format: Extract<FeedFormat, 'google-rss' | 'google-atom'>
+  defaultCurrency: string
+  limits: FieldLimits
+  maxDepth: number
+}
+
+// Fields read from plain RSS/Atom elements when the item has no g: version of them.
+const plainFields: Record<string, string> = {
+  title: 'title',
+  link: 'link',
+  description: 'description',
+  summary: 'description',
+  content: 'description',
+}
+// One item may not make memory grow without bound: past this many fields it is rejected.
+const maxFieldsPerItem = 500
+
+interface ItemState {
+  line: number
+  depth: number
+  fields: GoogleFields
+  plain: Map<string, string>
+  fieldCount: number
+}
+interface FieldState {
+  name: string
+  plain: boolean
+  depth: number
+  text: string
+  cap: number
+  group: Record<string, string> | null
+  subName: string | null
+  subText: string
+}
+
+export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlOptions): AsyncGenerator<FeedEvent> {
+  const parser = new SaxesParser({ xmlns: true, position: true })
+  const events: FeedEvent[] = []
+  const itemName = options.format === 'google-rss' ? 'item' : 'entry'
+  const itemUri = options.format === 'google-rss' ? '' : atomNamespace
+  let depth = 0
+  let tagLine = 1
+  let item: ItemState | null = null
+  let field: FieldState | null = null
+  let sawRoot = false
+  const fail = (reason: string): never => {
+    throw new FeedStructureError(reason, parser.line, parser.column + 1)
+  }
+
+  parser.on('error', (error) => fail(`not well-formed XML: ${error.message.replace(/^\d+:\d+: /, '')}`))
+  parser.on('doctype', () => fail('DOCTYPE is not allowed (XXE/entity-expansion protection)'))
+  parser.on('opentagstart', () => {
+    tagLine = parser.line
+    depth++
+    if (depth > options.maxDepth) fail(`elements nested deeper than ${options.maxDepth} levels`)
+  })
+  parser.on('opentag', (tag) => {
+    if (!sawRoot) {
+      sawRoot = true
+      const expected = options.format === 'google-rss' ? 'rss' : 'feed'
+      if (tag.local !== expected) fail(`expected a <${expected}> root element, found <${tag.name}>`)
+      return
+    }
+    if (item === null) {
+      if (tag.local === itemName && tag.uri === itemUri) {
+        item = {
+          line: tagLine,
+          depth,
+          fields: { values: new Map(), groups: new Map() },
+          plain: new Map(),
+          fieldCount: 0,
+        }
+      }
+      return
+    }
+    if (depth === item.depth + 1) field = openField(tag, depth, options.limits)
+    else if (field !== null && depth === field.depth + 1) {
+      field.group ??= {}
+      field.subName = tag.local
+      field.subText = ''
+    }
+  })
+  const onText = (chunk: string) => {
+    if (field === null) return
+    if (depth === field.depth) {
+      if (field.text.length <= field.cap) field.text += chunk.slice(0, field.cap + 1 - field.text.length)
+    } else if (field.subName !== null && field.subText.length <= field.cap) {
+      field.subText += chunk.slice(0, field.cap + 1 - field.subText.length)
+    }
+  }
+  parser.on('text', onText)
+  parser.on('cdata', onText)
+  parser.on('closetag', () => {
+    if (item !== null && field !== null) {
+      if (depth === field.depth + 1 && field.group !== null && field.subName !== null) {
+        field.group[field.subName] = field.subText.trim()
+        field.subName = null
+      } else if (depth === field.depth) {
+        item.fieldCount++
+        if (item.fieldCount <= maxFieldsPerItem) closeField(item, field)
+        field = null
+      }
+    }
+    if (item !== null && depth === item.depth) {
+      events.push(finishItem(item, options))
+      item = null
+    }
+    depth--
+  })
+
+  // Until the root element opens, look for a DOCTYPE ourselves: saxes reports one only once it has
+  // read all of it, and a DOCTYPE is refused whatever it holds.
+  let prolog = ''
+  let prologLines = 1
+  for await (const chunk of text) {
+    if (!sawRoot) {
+      prolog += chunk
+      const doctype = prolog.indexOf('<!DOCTYPE')
+      if (doctype !== -1) {
+        const before = prolog.slice(0, doctype)
+        const line = prologLines + countNewlines(before)
+        const column = doctype - before.lastIndexOf('\n')
+        throw new FeedStructureError('DOCTYPE is not allowed (XXE/entity-expansion protection)', line, column)
+      }
+      const keep = prolog.slice(-8)
+      prologLines += countNewlines(prolog.slice(0, prolog.length - keep.length))
+      prolog = keep
+    }
+    parser.write(chunk)
+    if (events.length > 0) {
+      yield* events
+      events.length = 0
+    }
+  }
+  if (!sawRoot) throw new FeedStructureError('not well-formed XML: the file has no root element', parser.line, null)
+  if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
+  parser.close()
+  yield* events
+}
+
+function openField(tag: SaxesTagNS, depth: number, limits: FieldLimits): FieldState | null {
+  let name: string
+  let plain = false
+  if (tag.uri === googleNamespace) name = tag.local
+  else if ((tag.uri === '' || tag.uri === atomNamespace) && plainFields[tag.local] !== undefined) {
+    name = plainFields[tag.local] as string
+    plain = true
+  } else return null // Atom's own id/updated/author, other namespaces: not product data
+  const cap = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
+  const state: FieldState = { name, plain, depth, text: '', cap, group: null, subName: null, subText: '' }
+  // Atom links are <link href="…"/>; only the alternate (default) one is the product page.
+  const href = tag.attributes.href?.value
+  const rel = tag.attributes.rel?.value ?? 'alternate'
+  if (plain && name === 'link' && href !== undefined) state.text = rel === 'alternate' ? href : ''
+  return state
+}
+
+function closeField(item: ItemState, field: FieldState): void {
+  if (field.plain) {
+    // <summary> and <content> both map to description: the first one given wins.
+    if (!item.plain.has(field.name)) item.plain.set(field.name, field.text.trim())
+    return
+  }
+  if (field.group !== null) {
+    const groups = item.fields.groups.get(field.name) ?? []
+    groups.push(field.group)
+    item.fields.groups.set(field.name, groups)
+    return
+  }
+  const values = item.fields.values.get(field.name) ?? []
+  values.push(field.text.trim())
+  item.fields.values.set(field.name, values)
+}
+
+function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
+  if (item.fieldCount > maxFieldsPerItem) {
+    const id = item.fields.values.get('id')?.[0] ?? null
+    return {
+      kind: 'rejection',
+      rejection: {
+        line: item.line,
+        itemId: id,
+        reason: `item has ${item.fieldCount} fields; the limit is ${maxFieldsPerItem}`,
+      },
+    }
+  }
+  for (const [name, value] of item.plain) {
+    if (!item.fields.values.get(name)?.some((v) => v !== '')) item.fields.values.set(name, [value])
+  }
+  return googleItemEvent(item.line, item.fields, options.defaultCurrency, options.limits)
+}
+
+function countNewlines(text: string): number {
+  let count = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
+  return count
+}

@@ -1,0 +1,217 @@
+import type { BrandCtx } from '../../brands/brand.ts'
+import type { Actor } from '../../platform/ctx.ts'
+import type { ImportRunRow } from '../../platform/db/schema.ts'
+
+export type ImportSource = 'cli' | 'api' | 'drop-folder'
+export type ImportMode = 'full' | 'delta'
+
+export interface ImportCounts {
+  /** Products. */
+  created: number
+  updated: number
+  unchanged: number
+  archived: number
+  /** Items (feed lines). */
+  rejected: number
+  variantsCreated: number
+  variantsUpdated: number
+  stockUpdated: number
+}
+
+export interface ImportRun extends ImportCounts {
+  id: string
+  source: ImportSource
+  fileName: string
+  format: string | null
+  mode: ImportMode
+  dryRun: boolean
+  force: boolean
+  startedBy: string
+  startedAt: Date
+  finishedAt: Date | null
+  status: 'running' | 'succeeded' | 'failed'
+  itemsRead: number
+  error: { reason: string; line: number | null; column: number | null } | null
+}
+
+export interface ImportRejection {
+  line: number | null
+  itemId: string | null
+  reason: string
+}
+
+export interface NewImportRun {
+  id: string
+  source: ImportSource
+  fileName: string
+  format: string | null
+  mode: ImportMode
+  dryRun: boolean
+  force: boolean
+}
+
+/** Who started a run, as text: robust to new actor kinds (staff, API keys) without a change here. */
+export function describeActor(actor: Actor): string {
+  const named = actor as { kind: string; name?: unknown; email?: unknown; keyId?: unknown }
+  const who = named.name ?? named.email ?? named.keyId
+  return typeof who === 'string' ? `${named.kind}:${who}` : named.kind
+}
+
+export async function insertRun(ctx: BrandCtx, run: NewImportRun): Promise<void> {
+  await ctx.db
+    .insertInto('import_runs')
+    .values({
+      brand_id: ctx.brand.id,
+      id: run.id,
+      source: run.source,
+      file_name: run.fileName.slice(0, 500) || 'feed',
+      format: run.format,
+      mode: run.mode,
+      dry_run: run.dryRun,
+      force: run.force,
+      started_by: describeActor(ctx.actor),
+      started_at: ctx.now,
+      finished_at: null,
+      error: null,
+      error_line: null,
+      error_column: null,
+    })
+    .execute()
+}
+
+export async function recordProgress(ctx: BrandCtx, runId: string, itemsRead: number): Promise<void> {
+  await ctx.db
+    .updateTable('import_runs')
+    .set({ items_read: itemsRead })
+    .where('brand_id', '=', ctx.brand.id)
+    .where('id', '=', runId)
+    .execute()
+}
+
+export async function insertRejections(ctx: BrandCtx, runId: string, rejections: ImportRejection[]): Promise<void> {
+  if (rejections.length === 0) return
+  await ctx.db
+    .insertInto('import_rejections')
+    .values(
+      rejections.map((r) => ({
+        brand_id: ctx.brand.id,
+        run_id: runId,
+        line: r.line,
+        item_id: r.itemId?.slice(0, 1000) ?? null,
+        reason: r.reason.slice(0, 2000),
+      })),
+    )
+    .execute()
+}
+
+export interface RunOutcome {
+  status: 'succeeded' | 'failed'
+  itemsRead: number
+  counts: ImportCounts
+  error: { reason: string; line: number | null; column: number | null } | null
+}
+
+/** Closes a run; its own statement, so it is written whatever happened to the catalog's transaction. */
+export async function finishRun(ctx: BrandCtx, runId: string, outcome: RunOutcome, finishedAt: Date): Promise<void> {
+  const c = outcome.counts
+  await ctx.db
+    .updateTable('import_runs')
+    .set({
+      status: outcome.status,
+      finished_at: finishedAt,
+      items_read: outcome.itemsRead,
+      created: c.created,
+      updated: c.updated,
+      unchanged: c.unchanged,
+      archived: c.archived,
+      rejected: c.rejected,
+      variants_created: c.variantsCreated,
+      variants_updated: c.variantsUpdated,
+      stock_updated: c.stockUpdated,
+      error: outcome.error?.reason.slice(0, 2000) ?? null,
+      error_line: outcome.error?.line ?? null,
+      error_column: outcome.error?.column ?? null,
+    })
+    .where('brand_id', '=', ctx.brand.id)
+    .where('id', '=', runId)
+    .execute()
+}
+
+export async function getImportRun(ctx: BrandCtx, runId: string): Promise<ImportRun | null> {
+  const row = await ctx.db
+    .selectFrom('import_runs')
+    .selectAll()
+    .where('brand_id', '=', ctx.brand.id)
+    .where('id', '=', runId)
+    .executeTakeFirst()
+  return row ? toRun(row) : null
+}
+
+export async function listImportRuns(ctx: BrandCtx, page: { limit: number; offset: number }): Promise<ImportRun[]> {
+  const rows = await ctx.db
+    .selectFrom('import_runs')
+    .selectAll()
+    .where('brand_id', '=', ctx.brand.id)
+    .orderBy('started_at', 'desc')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return rows.map(toRun)
+}
+
+/** Rejections of a run in file order. */
+export async function listImportRejections(
+  ctx: BrandCtx,
+  runId: string,
+  page: { limit: number; offset: number },
+): Promise<ImportRejection[]> {
+  const rows = await ctx.db
+    .selectFrom('import_rejections')
+    .select(['line', 'item_id', 'reason'])
+    .where('brand_id', '=', ctx.brand.id)
+    .where('run_id', '=', runId)
+    .orderBy('line')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+  return rows.map((r) => ({ line: r.line, itemId: r.item_id, reason: r.reason }))
+}
+
+export const noCounts: ImportCounts = {
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  archived: 0,
+  rejected: 0,
+  variantsCreated: 0,
+  variantsUpdated: 0,
+  stockUpdated: 0,
+}
+
+function toRun(r: ImportRunRow): ImportRun {
+  return {
+    id: r.id,
+    source: r.source,
+    fileName: r.file_name,
+    format: r.format,
+    mode: r.mode,
+    dryRun: r.dry_run,
+    force: r.force,
+    startedBy: r.started_by,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    itemsRead: r.items_read,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    archived: r.archived,
+    rejected: r.rejected,
+    variantsCreated: r.variants_created,
+    variantsUpdated: r.variants_updated,
+    stockUpdated: r.stock_updated,
+    error: r.error === null ? null : { reason: r.error, line: r.error_line, column: r.error_column },
+  }
+}

@@ -1,0 +1,286 @@
+import type { BrandTheme, DemoBrand, ShippingMethod } from './types.ts'
+
+// Every name here is invented; keep it that way (no real company, label or trademark), since demo
+// storefronts are shown to prospects and screenshotted.
+
+const fonts = {
+  didone: 'Didot, "Bodoni 72", "Bodoni MT", "Times New Roman", serif',
+  oldStyle: 'Georgia, "Times New Roman", serif',
+  palatino: '"Palatino Linotype", Palatino, "Book Antiqua", Georgia, serif',
+  humanist: 'Optima, Candara, "Segoe UI", "Helvetica Neue", Arial, sans-serif',
+  geometric: 'Futura, "Century Gothic", "Trebuchet MS", Arial, sans-serif',
+  system: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  gill: '"Gill Sans", "Gill Sans MT", Calibri, "Trebuchet MS", sans-serif',
+  avenir: '"Avenir Next", Avenir, "Segoe UI", "Helvetica Neue", Arial, sans-serif',
+  rounded: 'ui-rounded, "Arial Rounded MT Bold", "Trebuchet MS", "Segoe UI", sans-serif',
+  humanistSans: '"Trebuchet MS", "Lucida Grande", "Segoe UI", sans-serif',
+  mono: 'ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
+} as const
+
+function shipping(
+  standardFeeMinor: number,
+  freeFromMinor: number,
+  expressFeeMinor: number,
+  standardDays: string,
+): ShippingMethod[] {
+  return [
+    {
+      code: 'standard',
+      labels: {
+        fr: `Livraison standard (${standardDays.replace('-', ' à ')} jours ouvrés)`,
+        en: `Standard delivery (${standardDays} working days)`,
+      },
+      feeMinor: standardFeeMinor,
+      freeFromMinor,
+    },
+    {
+      code: 'express',
+      labels: { fr: 'Livraison express (1 jour ouvré)', en: 'Express delivery (next working day)' },
+      feeMinor: expressFeeMinor,
+      freeFromMinor: null,
+    },
+  ]
+}
+
+function theme(slug: string, fontFamily: string, colours: BrandTheme['colours']): BrandTheme {
+  return { logoUrl: `/media/logo/${slug}.svg`, colours, fontFamily }
+}
+
+const france = { currency: 'EUR', locale: 'fr-FR', timeZone: 'Europe/Paris', vatRateBp: 2000 } as const
+
+const brands: readonly DemoBrand[] = [
+  {
+    slug: 'ardoisine',
+    name: 'Ardoisine',
+    orderPrefix: 'ARD',
+    ...france,
+    shippingMethods: shipping(490, 10000, 1290, '2-4'),
+    theme: theme('ardoisine', fonts.didone, {
+      primary: '#3d4a5c',
+      onPrimary: '#ffffff',
+      background: '#faf8f5',
+      surface: '#f1ede6',
+      text: '#1f1f1f',
+      muted: '#5f5a54',
+      accent: '#9c4a3c',
+    }),
+    productCount: 2600,
+    tagline: { fr: 'Le vestiaire parisien, du lin à la laine.', en: 'A Parisian wardrobe, from linen to wool.' },
+  },
+  {
+    slug: 'fil-faubourg',
+    name: 'Fil & Faubourg',
+    orderPrefix: 'FIL',
+    ...france,
+    shippingMethods: shipping(590, 15000, 1490, '2-4'),
+    theme: theme('fil-faubourg', fonts.palatino, {
+      primary: '#1c2a45',
+      onPrimary: '#f5efe3',
+      background: '#fbfaf7',
+      surface: '#f0ece4',
+      text: '#15171c',
+      muted: '#565a63',
+      accent: '#80652c',
+    }),
+    productCount: 1400,
+    tagline: { fr: 'Le tailleur du faubourg, coupé pour durer.', en: 'Tailoring from the faubourg, cut to last.' },
+  },
+  {
+    slug: 'semelle-vive',
+    name: 'Semelle Vive',
+    orderPrefix: 'SEM',
+    ...france,
+    shippingMethods: shipping(490, 7000, 990, '2-3'),
+    theme: theme('semelle-vive', fonts.geometric, {
+      primary: '#c2360f',
+      onPrimary: '#ffffff',
+      background: '#ffffff',
+      surface: '#f4f4f2',
+      text: '#111111',
+      muted: '#5c5c5c',
+      accent: '#0a7d6b',
+    }),
+    productCount: 900,
+    tagline: { fr: 'Des baskets faites pour arpenter la ville.', en: 'Sneakers made for walking the city.' },
+  },
+  {
+    slug: 'trottinou',
+    name: 'Trottinou',
+    orderPrefix: 'TRO',
+    ...france,
+    shippingMethods: shipping(390, 5000, 990, '2-4'),
+    theme: theme('trottinou', fonts.rounded, {
+      primary: '#2f6db3',
+      onPrimary: '#ffffff',
+      background: '#fffbf2',
+      surface: '#fff1d6',
+      text: '#23303d',
+      muted: '#55606b',
+      accent: '#c3410d',
+    }),
+    productCount: 1200,
+    tagline: { fr: 'Des vêtements qui suivent le rythme des enfants.', en: 'Clothes that keep up with kids.' },
+  },
+  {
+    slug: 'aube-satinee',
+    name: 'Aube Satinée',
+    orderPrefix: 'AUB',
+    ...france,
+    shippingMethods: shipping(490, 6000, 1190, '2-4'),
+    theme: theme('aube-satinee', fonts.humanist, {
+      primary: '#8c3b55',
+      onPrimary: '#ffffff',
+      background: '#fdf7f5',
+      surface: '#f8ebe8',
+      text: '#2b1d22',
+      muted: '#6e5960',
+      accent: '#9b546b',
+    }),
+    productCount: 700,
+    tagline: { fr: 'Dentelle et soie, portées pour soi.', en: 'Lace and silk, worn for yourself.' },
+  },
+  {
+    slug: 'arete-blanche',
+    name: 'Arête Blanche',
+    orderPrefix: 'ARB',
+    currency: 'CHF',
+    locale: 'fr-CH',
+    timeZone: 'Europe/Zurich',
+    vatRateBp: 810,
+    shippingMethods: shipping(790, 12000, 1490, '1-3'),
+    theme: theme('arete-blanche', fonts.system, {
+      primary: '#1e5a3c',
+      onPrimary: '#ffffff',
+      background: '#f7f9f8',
+      surface: '#e8eeeb',
+      text: '#16201b',
+      muted: '#4f5d56',
+      accent: '#bc3f0c',
+    }),
+    productCount: 1000,
+    tagline: { fr: 'Équipement de montagne pensé dans les Alpes.', en: 'Mountain gear designed in the Alps.' },
+  },
+  {
+    slug: 'purl-thistle',
+    name: 'Purl & Thistle',
+    orderPrefix: 'PRL',
+    currency: 'GBP',
+    locale: 'en-GB',
+    timeZone: 'Europe/London',
+    vatRateBp: 2000,
+    shippingMethods: shipping(395, 7500, 895, '2-3'),
+    theme: theme('purl-thistle', fonts.gill, {
+      primary: '#5b3a6e',
+      onPrimary: '#ffffff',
+      background: '#faf7f2',
+      surface: '#efe8dc',
+      text: '#2a2230',
+      muted: '#625a66',
+      accent: '#5d6e32',
+    }),
+    productCount: 600,
+    tagline: { fr: 'Maille britannique, faite pour être reprisée.', en: 'British knitwear, made to be mended.' },
+  },
+  {
+    slug: 'besace-lune',
+    name: 'Besace Lune',
+    orderPrefix: 'BES',
+    ...france,
+    shippingMethods: shipping(490, 9000, 1290, '2-4'),
+    theme: theme('besace-lune', fonts.oldStyle, {
+      primary: '#7a4a22',
+      onPrimary: '#ffffff',
+      background: '#fcfaf6',
+      surface: '#f3ece1',
+      text: '#231a12',
+      muted: '#655a4f',
+      accent: '#906019',
+    }),
+    productCount: 800,
+    tagline: {
+      fr: 'Sacs et petite maroquinerie de tous les jours.',
+      en: 'Bags and small leather goods for every day.',
+    },
+  },
+  {
+    slug: 'indigo-quay',
+    name: 'Indigo Quay',
+    orderPrefix: 'IDQ',
+    currency: 'EUR',
+    locale: 'en-IE',
+    timeZone: 'Europe/Dublin',
+    vatRateBp: 2300,
+    shippingMethods: shipping(495, 9000, 1295, '2-4'),
+    theme: theme('indigo-quay', fonts.avenir, {
+      primary: '#263a70',
+      onPrimary: '#ffffff',
+      background: '#f6f7f9',
+      surface: '#e6e9f0',
+      text: '#141a2a',
+      muted: '#50586b',
+      accent: '#a74e1c',
+    }),
+    productCount: 750,
+    tagline: { fr: 'Du denim coupé sur les quais, porté partout.', en: 'Denim cut on the quays, worn everywhere.' },
+  },
+  {
+    slug: 'lagon-vif',
+    name: 'Lagon Vif',
+    orderPrefix: 'LAG',
+    ...france,
+    shippingMethods: shipping(490, 6000, 990, '2-4'),
+    theme: theme('lagon-vif', fonts.humanistSans, {
+      primary: '#00707a',
+      onPrimary: '#ffffff',
+      background: '#fffdf8',
+      surface: '#e5f4f3',
+      text: '#10292c',
+      muted: '#4a6063',
+      accent: '#b64931',
+    }),
+    productCount: 500,
+    tagline: { fr: 'Des maillots aux couleurs du large.', en: 'Swimwear in the colours of the open sea.' },
+  },
+  {
+    slug: 'brume-ivoire',
+    name: "Brume d'Ivoire",
+    orderPrefix: 'BRI',
+    ...france,
+    shippingMethods: shipping(690, 15000, 1490, '2-4'),
+    theme: theme('brume-ivoire', fonts.didone, {
+      primary: '#4a4540',
+      onPrimary: '#f7f3ec',
+      background: '#f7f3ec',
+      surface: '#efe9df',
+      text: '#2a2622',
+      muted: '#67605a',
+      accent: '#79644a',
+    }),
+    productCount: 320,
+    tagline: { fr: 'Le cachemire, rien que le cachemire.', en: 'Cashmere, and nothing but.' },
+  },
+  {
+    slug: 'bitume-club',
+    name: 'Bitume Club',
+    orderPrefix: 'BTM',
+    ...france,
+    shippingMethods: shipping(490, 8000, 990, '2-4'),
+    // The one dark theme, so storefront templates get exercised against light text on dark.
+    theme: theme('bitume-club', fonts.mono, {
+      primary: '#d7ff3a',
+      onPrimary: '#111214',
+      background: '#111214',
+      surface: '#1d1f23',
+      text: '#f2f2f2',
+      muted: '#a3a8b0',
+      accent: '#ff5c39',
+    }),
+    productCount: 2100,
+    tagline: { fr: 'Coton épais, bitume et nuits longues.', en: 'Heavy cotton, tarmac and long nights.' },
+  },
+]
+
+/** The twelve demo brands, always in this order; each call returns fresh copies the caller may mutate. */
+export function demoBrands(): DemoBrand[] {
+  return structuredClone(brands) as DemoBrand[]
+}

@@ -1,0 +1,45 @@
+import { auditActor } from '../../access/audit/record-audit.ts'
+import type { BrandCtx } from '../../brands/brand.ts'
+import { withDb } from '../../platform/ctx.ts'
+import { inTransaction } from '../../platform/db/transaction.ts'
+import { type ApplyResult, applyDespatchAdvice } from './apply-despatch-advice.ts'
+import { applyInventoryReport } from './apply-inventory-report.ts'
+import { readInboundDocument } from './documents.ts'
+import { claimInbound, finishInbound, type LineError } from './queries.ts'
+
+export interface ReceiveDocumentResult {
+  status: 'applied' | 'partially-applied' | 'rejected' | 'duplicate'
+  documentType: string
+  documentId: string
+  inboundId: string | null
+  summary: Record<string, unknown>
+  errors: LineError[]
+}
+
+/**
+ * One inbound ERP document: read (malformed, DOCTYPE, unknown root → 400 before any effect),
+ * claimed by (type, cbc:ID) so a re-send is acknowledged as a duplicate and not applied twice,
+ * applied, and its outcome recorded — claim, changes and record in one transaction.
+ */
+export async function receiveDocument(ctx: BrandCtx, body: string): Promise<ReceiveDocumentResult> {
+  const doc = readInboundDocument(body)
+  const base = { documentType: doc.type, documentId: doc.id }
+  const result = await inTransaction(ctx.db, async (tx) => {
+    const txCtx = withDb(ctx, tx)
+    const inboundId = await claimInbound(txCtx, { type: doc.type, id: doc.id, receivedBy: auditActor(ctx).label })
+    if (inboundId === null) return null
+    const applied: ApplyResult =
+      doc.type === 'DespatchAdvice' ? await applyDespatchAdvice(txCtx, doc) : await applyInventoryReport(txCtx, doc)
+    await finishInbound(txCtx, inboundId, applied)
+    return { inboundId, ...applied }
+  })
+  if (result === null) return { status: 'duplicate', ...base, inboundId: null, summary: {}, errors: [] }
+  ctx.log.info({ ...base, outcome: result.outcome }, 'ERP document received')
+  return {
+    status: result.outcome,
+    ...base,
+    inboundId: result.inboundId,
+    summary: result.summary,
+    errors: result.errors,
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The error catalogue. Each error has a stable code (its `type` in a problem document) and an HTTP
+ * status; one handler (problem.ts) turns them into application/problem+json.
+ */
+export class AppError extends Error {
+  readonly code: string
+  readonly status: number
+  /** Extra members for the problem document; must never contain secrets or internals. */
+  readonly extensions: Record<string, unknown>
+
+  constructor(code: string, status: number, message: string, extensions: Record<string, unknown> = {}) {
+    super(message)
+    this.name = new.target.name
+    this.code = code
+    this.status = status
+    this.extensions = extensions
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(what: string, extensions: Record<string, unknown> = {}) {
+    super('not-found', 404, `${what} not found`, extensions)
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(code: string, message: string, extensions: Record<string, unknown> = {}) {
+    super(code, 409, message, extensions)
+  }
+}
+
+export class BadRequest extends AppError {
+  constructor(code: string, message: string, extensions: Record<string, unknown> = {}) {
+    super(code, 400, message, extensions)
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message = 'Authentication required') {
+    super('unauthorized', 401, message)
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message = 'You do not have the permission this needs', code = 'forbidden') {
+    super(code, 403, message)
+  }
+}
+
+export class TooManyRequests extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate-limited', 429, message, { retryAfter: retryAfterSeconds })
+  }
+}
+
+/** Human titles per problem code, served at /problems/:code so a `type` URI resolves to its meaning. */
+export const problemTitles: Record<string, string> = {
+  'not-found': 'The resource does not exist (or is not visible to you)',
+  'unknown-host': 'No brand is served at this host name',
+  validation: 'The request does not match the schema',
+  'malformed-request': 'The request body could not be read',
+  unauthorized: 'Authentication required',
+  forbidden: 'You lack the permission this needs',
+  'csrf-token-missing': 'A cookie-authenticated write needs the x-csrf-token header given at login',
+  'invalid-credentials': 'Invalid e-mail or password',
+  'weak-password': 'The password is too short or too long',
+  'out-of-stock': 'Not enough stock for the requested quantity',
+  'cart-empty': 'The cart has no lines',
+  'cart-converted': 'The cart was already turned into an order',
+  'idempotency-key-reused': 'The Idempotency-Key was already used with a different request',
+  'payment-declined': 'The payment was declined',
+  'payment-failed': 'The payment provider failed; retry later',
+  'unknown-shipping-method': 'The shipping method is not offered by this brand',
+  'product-unavailable': 'The product is not for sale',
+  'order-not-cancellable': 'The order cannot be cancelled in its current state',
+  'duplicate-reference': 'Another record of this brand already uses this reference',
+  'payload-too-large': 'The request body is too large',
+  'unsupported-media-type': 'The request body has an unsupported content type',
+  'rate-limited': 'Too many requests',
+  internal: 'Internal error',
+}
