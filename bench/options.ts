@@ -1,6 +1,16 @@
 import { parseArgs } from 'node:util'
 
-export const sections = ['listing', 'product', 'pages', 'orders', 'import'] as const
+export const sections = [
+  'listing',
+  'product',
+  'pages',
+  'orders',
+  'import',
+  'erp',
+  'search',
+  'pricing',
+  'startup',
+] as const
 export type Section = (typeof sections)[number]
 
 export interface BenchOptions {
@@ -27,6 +37,15 @@ in the same run, and prints the ratios with the issue's goals (PASS/MISS):
             (goals ≥ 0.7× raw and ≥ 1,000 orders/s); as diagnostics, the raw transaction after
             placeOrder's cart read, and POST /api/store/checkout over HTTP
 
+  erp       ERP integration: Order documents built + XSD-validated/s; order → ack latency p50/p99 with a
+            healthy simulator (goal p99 < 1 s); a 10,000-order backlog delivered over signed HTTP with
+            1 and 4 workers (goal ≥ 2,000 docs/s) vs the HTTP transport alone
+  search    search with facets on a generated 50,000-product brand, in process: queries/s and
+            p50/p99 (goal p99 < 50 ms), every text new (SQL match) and a repeating mix
+  pricing   sale events on a cached 48-product listing, in process: cost with 5 overlapping events ÷
+            without (goal < 1.2×), raw pricesAt per listing, and pricing a whole brand for a new period
+  startup   \`vitrine serve\` spawned to its first 200 on /ready, median of 5 starts: PostgreSQL with the
+            default workers and with --workers 1 (goal < 2 s), embedded PGlite
   import    the catalog import of a generated Google feed (--import-items, 5 sizes per product) into an
             empty catalog, then again unchanged: items/s (goals ≥ 20,000/s on PostgreSQL, unchanged
             ≥ 2× the first) and peak RSS (goal < 300 MB at 1,000,000 items)
@@ -38,7 +57,7 @@ Options:
   --pglite          run everything on embedded PGlite (in memory) instead of PostgreSQL
   --duration <s>    timed seconds per side of each figure (default 8), in turns: A B B A A B B A
                     (A B B A under 8 s); a 2-second warm-up per side comes on top
-  --only <list>     listing, product, pages, orders, import, or a comma-separated list (default: all)
+  --only <list>     listing, product, pages, orders, import, erp, search, pricing, startup, or a comma-separated list (default: all)
   --import-items N  import: items of the generated Google feed (default 100000; 1000000 for the RSS goal)
   --help            this text
 

@@ -11,7 +11,7 @@ export interface Goal {
 export interface ResultRow {
   id: string
   name: string
-  unit: 'req/s' | 'orders/s' | 'items/s' | 'MB'
+  unit: 'req/s' | 'orders/s' | 'items/s' | 'MB' | 'ms'
   figure: number
   baselineName: string | null
   baseline: number | null

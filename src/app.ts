@@ -16,18 +16,27 @@ import {
 import type { BrandDirectory } from './brands/brand-directory.ts'
 import { resolveBrandFromHost } from './brands/http.ts'
 import { brandAdminRoutes, brandStoreRoutes } from './brands/routes.ts'
+import { collectionAdminRoutes, collectionStoreRoutes } from './catalog/collections/index.ts'
 import { importAdminRoutes } from './catalog/import/routes.ts'
 import { catalogAdminRoutes, catalogStoreRoutes } from './catalog/routes.ts'
 import { createTestProvider, type PaymentProvider } from './checkout/index.ts'
 import { checkoutStoreRoutes } from './checkout/routes.ts'
+import { erpAdminRoutes } from './erp/admin-routes.ts'
 import { erpInboundAdminRoutes } from './erp/inbound/routes.ts'
 import { inventoryAdminRoutes } from './inventory/routes.ts'
 import { orderAdminRoutes, orderStoreRoutes } from './orders/routes.ts'
 import type { Database } from './platform/db/database.ts'
 import { registerProblemHandling } from './platform/http/problem.ts'
+import { installRequestClock } from './platform/http/request-clock.ts'
 import { ResponseCache } from './platform/http/response-cache.ts'
 import { useStrictValidation } from './platform/http/validation.ts'
+import { echoRequestId, requestIdOptions } from './platform/logging/request-id.ts'
+import { pricingAdminRoutes, salePlans } from './pricing/index.ts'
+import { promotionAdminRoutes } from './promotions/index.ts'
 import { storefrontRoutes } from './storefront/index.ts'
+import { installSurge, type SurgeOptions } from './surge/install-surge.ts'
+import { registerTrafficHistory } from './traffic/index.ts'
+import { waitingRoomAdminRoutes, waitingRoomGate } from './waiting-room/index.ts'
 
 export interface AppOptions {
   database: Database
@@ -41,6 +50,8 @@ export interface AppOptions {
   responseCache?: boolean
   /** Payment providers by name; the built-in `test` provider when not given. */
   providers?: ReadonlyMap<string, PaymentProvider>
+  /** Admission control, metrics, drain state (src/surge); defaults from the environment. */
+  surge?: SurgeOptions
 }
 
 /** Composes the HTTP application: JSON APIs, health, OpenAPI docs. Listening is the caller's job. */
@@ -48,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { database, brands } = options
   const db = database.db
   const app = Fastify({
+    ...requestIdOptions,
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
@@ -58,6 +70,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   useStrictValidation(app)
   registerProblemHandling(app)
+  // One clock for the whole request (tests inject one to cross a sale's start instant).
+  const clock = options.clock ?? (() => new Date())
+  installRequestClock(app, clock)
+  // Sale schedules: every process learns event edits by NOTIFY; stopped with the app.
+  await salePlans(db).start(database, app.log)
+  app.addHook('onClose', () => salePlans(db).stop())
+  echoRequestId(app)
+  const surge = installSurge(app, brands, options.surge)
+  // Hourly traffic per brand for `vitrine plan`: counted after each response, flushed every ~10 s.
+  registerTrafficHistory(app, { db, brands, log: app.log })
   // Security headers on every response. Helmet's CSP is off: the storefront sets its own policy on
   // its HTML pages, and one global policy would break the /docs explorer's inline scripts.
   await app.register(helmet, { contentSecurityPolicy: false })
@@ -88,8 +110,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
+  // A brand's waiting room holds its shop pages and /api/store/* back while it is on. After
+  // admission control and helmet: its tickets and polls count against the node's capacity like any
+  // browse, and its pages carry the security headers.
+  await app.register(waitingRoomGate, { database, brands, clock })
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    // Draining: not ready any more, so the load balancer stops sending before the listener closes.
+    if (surge.lifecycle.draining) return reply.code(503).send({ status: 'draining' })
     try {
       await sql`select 1`.execute(db)
       return { status: 'ready', brands: brands.all().length }
@@ -106,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       resolveBrandFromHost(store, brands)
       await store.register(brandStoreRoutes, { db })
       await store.register(catalogStoreRoutes, { db, cache })
+      await store.register(collectionStoreRoutes, { db, cache })
       await store.register(checkoutStoreRoutes, { db, providers })
       await store.register(orderStoreRoutes, { db })
     },
@@ -126,10 +155,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await admin.register(accessAdminRoutes, access)
       await admin.register(brandAdminRoutes, { db, brands })
       await admin.register(catalogAdminRoutes, { db, brands })
+      await admin.register(pricingAdminRoutes, { db, brands, clock })
+      await admin.register(collectionAdminRoutes, { db, brands })
       await admin.register(importAdminRoutes, { db, brands })
       await admin.register(inventoryAdminRoutes, { db, brands })
       await admin.register(orderAdminRoutes, { db, brands })
+      await admin.register(promotionAdminRoutes, { db, brands })
       await admin.register(erpInboundAdminRoutes, { db, brands })
+      await admin.register(erpAdminRoutes, { db, brands })
+      await admin.register(waitingRoomAdminRoutes, { db, brands, clock })
     },
     { prefix: '/api/admin' },
   )

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../platform/db/database.ts'
 import { AppError, NotFound } from '../platform/errors.ts'
 import { requestActor } from '../platform/http/actor.ts'
+import { requestInstant } from '../platform/http/request-clock.ts'
 import type { Brand, BrandCtx } from './brand.ts'
 import type { BrandDirectory } from './brand-directory.ts'
 
@@ -31,7 +32,7 @@ export function resolveBrandFromHost(app: FastifyInstance, directory: BrandDirec
 /** The context of a shopper's request: the Host's brand, the instant the request arrived. */
 export function shopperCtx(request: FastifyRequest, db: Db): BrandCtx {
   if (!request.brand) throw new UnknownHost(request.headers.host)
-  return { db, brand: request.brand, now: new Date(), actor: { kind: 'shopper' }, log: request.log }
+  return { db, brand: request.brand, now: requestInstant(request), actor: { kind: 'shopper' }, log: request.log }
 }
 
 /**
@@ -41,5 +42,5 @@ export function shopperCtx(request: FastifyRequest, db: Db): BrandCtx {
 export function adminBrandCtx(request: FastifyRequest, db: Db, directory: BrandDirectory, slug: string): BrandCtx {
   const brand = directory.bySlug(slug)
   if (!brand) throw new NotFound('Brand')
-  return { db, brand, now: new Date(), actor: requestActor(request), log: request.log }
+  return { db, brand, now: requestInstant(request), actor: requestActor(request), log: request.log }
 }

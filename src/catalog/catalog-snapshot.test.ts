@@ -52,12 +52,13 @@ describe('catalog snapshots', () => {
     const ctx = await at(brand, t0, db)
     const [a, b] = await Promise.all([snapshots.catalog(ctx), snapshots.catalog(ctx)])
     assert.equal(a, b)
-    assert.equal(counter.queries, 2) // products, variants
+    // products, variants; and the brand's sale schedule (events, price version, feed prices)
+    assert.equal(counter.queries, 5)
     const [x, y] = await Promise.all([snapshots.available(ctx), snapshots.available(ctx)])
     assert.equal(x, y)
-    assert.equal(counter.queries, 3)
+    assert.equal(counter.queries, 6)
     assert.equal(await snapshots.catalog(ctx), a)
-    assert.equal(counter.queries, 3)
+    assert.equal(counter.queries, 6)
   })
 
   test('holds only the brand’s active products', async () => {
@@ -94,7 +95,7 @@ describe('catalog snapshots', () => {
     assert.ok(after.brand.catalogVersion > before.brand.catalogVersion)
     const second = await snapshots.catalog(after)
     assert.notEqual(second, first)
-    assert.equal(counter.queries, queries + 2)
+    assert.equal(counter.queries, queries + 5) // the catalog (2) and the schedule's feed prices with it (3)
     assert.deepEqual(
       second.products.map((p) => p.title),
       ['Jupe', 'Robe'],

@@ -1,6 +1,14 @@
 /** Catalog: products, variants, their listing and detail, search and facets, and catalog writes. */
 export { createProducts, type NewProductInput, type NewVariantInput } from './create-products.ts'
-export { type ColourFacet, listCategoryPaths, type ProductFacets, productFacets } from './facets.ts'
+export {
+  type ColourFacet,
+  type FacetCount,
+  listCategoryPaths,
+  type PriceBand,
+  type ProductFacets,
+  type ProductFilters,
+  productFacets,
+} from './facets.ts'
 export type { ProductCard, ProductDetail, ProductImage, ProductStatus, SellableVariant, Variant } from './product.ts'
 export {
   getProductDetail,
@@ -16,6 +24,7 @@ export {
   type ProductLink,
   type ProductScope,
   type ProductSort,
+  productSorts,
   type SearchProductsQuery,
   type SearchProductsResult,
   searchProducts,

@@ -8,6 +8,7 @@ import { NotFound } from '../platform/errors.ts'
 import { type ResponseCache, sendCachedResponse } from '../platform/http/response-cache.ts'
 import { problems, Slug, Uuid } from '../platform/http/schemas.ts'
 import { productAuditView, variantAuditView } from './audit-views.ts'
+import { cacheVersion } from './catalog-snapshot.ts'
 import { createProducts } from './create-products.ts'
 import { getProductDetail, listProductCards } from './queries.ts'
 import {
@@ -18,6 +19,8 @@ import {
   ProductPageSchema,
   VariantChangesSchema,
 } from './schemas.ts'
+import { ListingQuerySchema, ListingResultSchema, listingKey, listingQuery } from './search/schemas.ts'
+import { searchProducts } from './search-products.ts'
 import { updateProduct, updateVariant } from './update-product.ts'
 
 /**
@@ -45,9 +48,34 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: Resp
     async (request, reply) => {
       const ctx = shopperCtx(request, db)
       const { page, pageSize, category } = request.query
-      const key = `${ctx.brand.id}:${ctx.brand.catalogVersion}:products:${page}:${pageSize}:${category ?? ''}`
+      const key = `${ctx.brand.id}:${await cacheVersion(ctx)}:products:${page}:${pageSize}:${category ?? ''}`
       const entry = await cache.getOrBuild(key, stockFreshnessMs, ctx.now.getTime(), async () => {
         const result = await listProductCards(ctx, { page, pageSize, ...(category ? { category } : {}) })
+        return { body: JSON.stringify({ currency: ctx.brand.currency, ...result }), contentType: jsonType }
+      })
+      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+    },
+  )
+
+  app.get(
+    '/search',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Search and filter the brand’s active products, with facet counts and keyset paging',
+        description:
+          'Full-text search in the brand’s language (accent-insensitive, typo-tolerant), filters (one variant ' +
+          'must match every size/colour/stock filter), facet counts (a facet’s own selection does not narrow ' +
+          'its own counts), sorts, and `cursor` paging (`nextCursor`; an altered cursor is a 400).',
+        querystring: ListingQuerySchema,
+        response: { 200: ListingResultSchema, 304: Type.Null(), ...problems(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const ctx = shopperCtx(request, db)
+      const key = `${ctx.brand.id}:${await cacheVersion(ctx)}:search:${listingKey(request.query)}`
+      const entry = await cache.getOrBuild(key, stockFreshnessMs, ctx.now.getTime(), async () => {
+        const result = await searchProducts(ctx, listingQuery(request.query))
         return { body: JSON.stringify({ currency: ctx.brand.currency, ...result }), contentType: jsonType }
       })
       return sendCachedResponse(request, reply, entry, sharedCacheControl)
@@ -66,7 +94,7 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: Resp
     },
     async (request, reply) => {
       const ctx = shopperCtx(request, db)
-      const key = `${ctx.brand.id}:${ctx.brand.catalogVersion}:product:${request.params.id}`
+      const key = `${ctx.brand.id}:${await cacheVersion(ctx)}:product:${request.params.id}`
       const entry = await cache.getOrBuild(key, stockFreshnessMs, ctx.now.getTime(), async () => {
         const product = await getProductDetail(ctx, request.params.id)
         if (!product) throw new NotFound('Product')

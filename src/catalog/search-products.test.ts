@@ -91,8 +91,13 @@ describe('searchProducts', () => {
 describe('facets and links', () => {
   test('sizes, colours and price bounds of a scope', async () => {
     assert.deepEqual(await productFacets(brand, { category: 'Femme' }), {
-      sizes: ['S', 'M'],
-      colours: [{ name: 'Blue', hex: '#123456' }],
+      sizes: [
+        { value: 'S', count: 1 },
+        { value: 'M', count: 1 },
+      ],
+      colours: [{ name: 'Blue', hex: '#123456', count: 1 }],
+      priceBands: [{ minMinor: 5000, maxMinor: 9999, count: 1 }],
+      inStock: 1,
       priceMinMinor: 8000,
       priceMaxMinor: 8000,
     })

@@ -23,6 +23,8 @@ export interface CartLineView {
   compareAtMinor: number | null
   lineTotalMinor: number
   available: number
+  /** The price the shopper was shown before (when the line was added or last confirmed), if it moved since. */
+  previousPriceMinor: number | null
 }
 
 export interface CartView {
@@ -36,6 +38,8 @@ export interface CartView {
   vatMinor: number
   totalMinor: number
   orderId: string | null
+  /** A line's price moved (a sale started or ended) since the shopper was last shown it. */
+  priceChanged: boolean
 }
 
 export class OutOfStockProblem extends AppError {
@@ -46,6 +50,48 @@ export class OutOfStockProblem extends AppError {
       available,
     })
   }
+}
+
+/** A line whose unit price moved between what the shopper was shown and the price at checkout. */
+export interface LinePriceChange {
+  variantId: string
+  sku: string
+  title: string
+  oldPriceMinor: number
+  newPriceMinor: number
+}
+
+/** Checkout found a price higher than the shopper was shown: nothing is charged, the cart now shows it. */
+export class PricesChanged extends AppError {
+  constructor(changes: LinePriceChange[]) {
+    super('prices-changed', 409, 'Prices changed since you last saw your cart; please review it and confirm again', {
+      changes,
+    })
+  }
+}
+
+/**
+ * Lines re-priced at checkout whose price differs from the one the shopper was shown (lines from
+ * before this rule, without a recorded price, are taken as shown).
+ */
+export function repricedLines(
+  lines: readonly CartLineRow[],
+  priced: ReadonlyArray<{ variant: SellableVariant; unitPriceMinor: number }>,
+): LinePriceChange[] {
+  const seen = new Map(lines.map((l) => [l.variantId, l.seenPriceMinor]))
+  return priced.flatMap(({ variant, unitPriceMinor }) => {
+    const old = seen.get(variant.id)
+    if (old === undefined || old === unitPriceMinor) return []
+    return [
+      {
+        variantId: variant.id,
+        sku: variant.sku,
+        title: variant.title,
+        oldPriceMinor: old,
+        newPriceMinor: unitPriceMinor,
+      },
+    ]
+  })
 }
 
 export async function createCart(ctx: BrandCtx): Promise<CartView> {
@@ -98,9 +144,11 @@ export async function changeCartLine(
       if (!existing && cart.lines.length >= maxCartLines) {
         throw new BadRequest('validation', `A cart holds at most ${maxCartLines} different items`)
       }
+      // The price shown now (the effective price at ctx.now) is the one the shopper agreed to.
+      const seenPriceMinor = variant.priceMinor
       next = existing
-        ? cart.lines.map((l) => (l.variantId === change.variantId ? { ...l, quantity } : l))
-        : [...cart.lines, { variantId: change.variantId, quantity }]
+        ? cart.lines.map((l) => (l.variantId === change.variantId ? { ...l, quantity, seenPriceMinor } : l))
+        : [...cart.lines, { variantId: change.variantId, quantity, seenPriceMinor }]
     }
     await tx
       .updateTable('carts')
@@ -129,7 +177,12 @@ export async function loadCart(
   return cart
 }
 
-/** Prices lines at current prices; lines whose variant vanished or left sale are dropped from view. */
+/**
+ * Prices lines at the prices in force at `ctx.now` (the catalog snapshot's effective prices: base,
+ * sale events and feed sale prices through pricing's resolution), not at the prices they were
+ * added at; a line whose price moved since the shopper saw it carries `previousPriceMinor`. Lines
+ * whose variant vanished or left sale are dropped from view.
+ */
 export async function priceCart(
   ctx: BrandCtx,
   token: string,
@@ -141,7 +194,9 @@ export async function priceCart(
   const views = lines.flatMap((line): CartLineView[] => {
     const v = variants.get(line.variantId)
     if (!v) return []
-    return [toLineView(v, line.quantity, available.get(v.id) ?? 0)]
+    const previous =
+      line.seenPriceMinor !== undefined && line.seenPriceMinor !== v.priceMinor ? line.seenPriceMinor : null
+    return [{ ...toLineView(v, line.quantity, available.get(v.id) ?? 0), previousPriceMinor: previous }]
   })
   const totals = computeTotals(views, ctx.brand.vatRateBp, ctx.brand.shippingMethods[0] ?? null)
   return {
@@ -154,10 +209,37 @@ export async function priceCart(
     vatMinor: totals.vatMinor,
     totalMinor: totals.totalMinor,
     orderId,
+    priceChanged: views.some((l) => l.previousPriceMinor !== null),
   }
 }
 
-function toLineView(v: SellableVariant, quantity: number, available: number): CartLineView {
+/**
+ * Records that the shopper has now been shown these unit prices (the checkout page showed them,
+ * or checkout refused a higher price and said so): later views and checkout compare with them.
+ */
+export async function acknowledgeCartPrices(
+  ctx: BrandCtx,
+  token: string,
+  prices: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (prices.size === 0) return
+  await ctx.db.transaction().execute(async (tx) => {
+    const cart = await loadCart(withDb(ctx, tx), token, { forUpdate: true })
+    if (cart.order_id) return
+    const next = cart.lines.map((l) => {
+      const price = prices.get(l.variantId)
+      return price === undefined ? l : { ...l, seenPriceMinor: price }
+    })
+    await tx
+      .updateTable('carts')
+      .set({ lines: JSON.stringify(next), updated_at: ctx.now })
+      .where('brand_id', '=', ctx.brand.id)
+      .where('token', '=', token)
+      .execute()
+  })
+}
+
+function toLineView(v: SellableVariant, quantity: number, available: number): Omit<CartLineView, 'previousPriceMinor'> {
   return {
     variantId: v.id,
     productId: v.productId,
@@ -185,5 +267,6 @@ function emptyView(ctx: BrandCtx, token: string): CartView {
     vatMinor: 0,
     totalMinor: 0,
     orderId: null,
+    priceChanged: false,
   }
 }

@@ -14,7 +14,15 @@ import { withDb } from '../platform/ctx.ts'
 import { AppError, BadRequest, Conflict, NotFound } from '../platform/errors.ts'
 import { newId } from '../platform/ids.ts'
 import { enqueueOutbox } from '../platform/outbox.ts'
-import { loadCart, OutOfStockProblem } from './carts.ts'
+import { checkoutPromotion, normalizeCustomer, redeemPromotion } from '../promotions/index.ts'
+import {
+  acknowledgeCartPrices,
+  type LinePriceChange,
+  loadCart,
+  OutOfStockProblem,
+  PricesChanged,
+  repricedLines,
+} from './carts.ts'
 import type { PaymentProvider } from './payments/provider.ts'
 import { computeTotals } from './totals.ts'
 
@@ -36,6 +44,8 @@ export interface PlaceOrderResult {
   order: Order
   /** True when an earlier request with the same key had already placed this order. */
   replayed: boolean
+  /** Lines charged less than the shopper was shown (a sale started since): the shopper is told. */
+  priceChanges?: LinePriceChange[]
 }
 
 export class PaymentDeclined extends AppError {
@@ -90,7 +100,18 @@ export async function placeOrder(
     return [{ variant, quantity: line.quantity, unitPriceMinor: variant.priceMinor }]
   })
   if (priced.length === 0) throw new Conflict('cart-empty', 'The cart is empty')
-  const totals = computeTotals(priced, ctx.brand.vatRateBp, shipping)
+  // Re-priced at this instant (a sale may have started or ended since the cart was filled). A price
+  // higher than the shopper was shown is never charged unseen: refused, and shown from now on.
+  const priceChanges = repricedLines(cart.lines, priced)
+  if (priceChanges.some((c) => c.newPriceMinor > c.oldPriceMinor)) {
+    await acknowledgeCartPrices(ctx, input.cartToken, new Map(priced.map((p) => [p.variant.id, p.unitPriceMinor])))
+    throw new PricesChanged(priceChanges)
+  }
+  // The cart's promotion code, checked again now (a code that no longer applies is refused, never
+  // silently dropped); its caps are enforced atomically inside the transaction below.
+  const subtotalMinor = priced.reduce((sum, p) => sum + p.unitPriceMinor * p.quantity, 0)
+  const promotion = await checkoutPromotion(ctx, input.cartToken, { subtotalMinor, email: input.email })
+  const totals = computeTotals(priced, ctx.brand.vatRateBp, shipping, promotion?.discount ?? null)
   const orderId = newId()
 
   const authorization = await provider.authorize({
@@ -132,6 +153,8 @@ export async function placeOrder(
         shippingMinor: totals.shippingMinor,
         vatMinor: totals.vatMinor,
         totalMinor: totals.totalMinor,
+        discountMinor: totals.discount?.goodsMinor ?? 0,
+        promotionCode: promotion?.promotion.code ?? null,
         payment,
         idempotencyKey: key,
         requestHash,
@@ -154,6 +177,16 @@ export async function placeOrder(
         .where('order_id', 'is', null)
         .executeTakeFirst()
       if (closed.numUpdatedRows === 0n) throw new Conflict('cart-converted', 'This cart was already checked out')
+      if (promotion) {
+        await redeemPromotion(txCtx, {
+          promotionId: promotion.promotion.id,
+          code: promotion.promotion.code,
+          orderId,
+          customer: normalizeCustomer(input.email),
+          discountMinor: totals.discount?.goodsMinor ?? 0,
+          shippingDiscountMinor: totals.discount?.shippingMinor ?? 0,
+        })
+      }
       await enqueueOutbox(txCtx, {
         brandId: ctx.brand.id,
         topic: 'order.placed',
@@ -193,6 +226,8 @@ export async function placeOrder(
     shippingMinor: totals.shippingMinor,
     vatMinor: totals.vatMinor,
     totalMinor: totals.totalMinor,
+    discountMinor: totals.discount?.goodsMinor ?? 0,
+    promotionCode: promotion?.promotion.code ?? null,
     payment,
     placedAt: ctx.now,
     cancelledAt: null,
@@ -200,7 +235,7 @@ export async function placeOrder(
     lines,
   }
   ctx.log.info({ order: order.number, totalMinor: order.totalMinor }, 'order placed')
-  return { order, replayed: false }
+  return { order, replayed: false, priceChanges }
 }
 
 async function replayFor(ctx: BrandCtx, key: string, requestHash: string): Promise<PlaceOrderResult | null> {

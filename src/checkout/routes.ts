@@ -4,6 +4,8 @@ import { shopperCtx } from '../brands/http.ts'
 import type { Db } from '../platform/db/database.ts'
 import { BadRequest } from '../platform/errors.ts'
 import { CartToken, problems, Uuid } from '../platform/http/schemas.ts'
+import { ApplyPromotionSchema } from '../promotions/index.ts'
+import { applyCartPromotion, removeCartPromotion, withPromotion } from './cart-promotion.ts'
 import { changeCartLine, createCart, getCart } from './carts.ts'
 import type { PaymentProvider } from './payments/provider.ts'
 import { placeOrder } from './place-order.ts'
@@ -40,7 +42,42 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: CartSchema, ...problems(400, 404) },
       },
     },
-    async (request) => getCart(shopperCtx(request, db), request.params.token),
+    async (request) => {
+      const ctx = shopperCtx(request, db)
+      return withPromotion(ctx, await getCart(ctx, request.params.token))
+    },
+  )
+
+  app.post(
+    '/carts/:token/promotion',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Put a promotion code on the cart (replaces any other)',
+        description:
+          'Codes are case-insensitive. A code that cannot apply is a 409 whose `reason` is unknown, inactive, ' +
+          'not-yet-valid, expired or used-up. A code whose minimum spend is not met is kept and shown with ' +
+          '`promotion.applies: false` and `reason: minimum-spend`. Per-customer caps are checked at checkout ' +
+          '(the e-mail is known there): a 409 `promotion-already-used`.',
+        params: token,
+        body: ApplyPromotionSchema,
+        response: { 200: CartSchema, ...problems(400, 404, 409) },
+      },
+    },
+    async (request) => applyCartPromotion(shopperCtx(request, db), request.params.token, request.body.code),
+  )
+
+  app.delete(
+    '/carts/:token/promotion',
+    {
+      schema: {
+        tags: ['store'],
+        summary: 'Take the promotion code off the cart',
+        params: token,
+        response: { 200: CartSchema, ...problems(400, 404) },
+      },
+    },
+    async (request) => removeCartPromotion(shopperCtx(request, db), request.params.token),
   )
 
   app.post(
@@ -54,7 +91,10 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: CartSchema, ...problems(400, 404, 409) },
       },
     },
-    async (request) => changeCartLine(shopperCtx(request, db), request.params.token, { ...request.body, mode: 'add' }),
+    async (request) => {
+      const ctx = shopperCtx(request, db)
+      return withPromotion(ctx, await changeCartLine(ctx, request.params.token, { ...request.body, mode: 'add' }))
+    },
   )
 
   app.put(
@@ -68,12 +108,15 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: CartSchema, ...problems(400, 404, 409) },
       },
     },
-    async (request) =>
-      changeCartLine(shopperCtx(request, db), request.params.token, {
+    async (request) => {
+      const ctx = shopperCtx(request, db)
+      const cart = await changeCartLine(ctx, request.params.token, {
         variantId: request.params.variantId,
         quantity: request.body.quantity,
         mode: 'set',
-      }),
+      })
+      return withPromotion(ctx, cart)
+    },
   )
 
   app.delete(
@@ -86,12 +129,15 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: CartSchema, ...problems(400, 404, 409) },
       },
     },
-    async (request) =>
-      changeCartLine(shopperCtx(request, db), request.params.token, {
+    async (request) => {
+      const ctx = shopperCtx(request, db)
+      const cart = await changeCartLine(ctx, request.params.token, {
         variantId: request.params.variantId,
         quantity: 0,
         mode: 'set',
-      }),
+      })
+      return withPromotion(ctx, cart)
+    },
   )
 
   app.post(
@@ -102,7 +148,10 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Pay and place the order for a cart',
         description:
           'Send an `Idempotency-Key` header (any printable ASCII, ≤ 200 chars, unique per checkout attempt): ' +
-          'a retry with the same key and body returns the same order (200); the same key with another body is a 409.',
+          'a retry with the same key and body returns the same order (200); the same key with another body is a 409. ' +
+          "The cart's promotion code is applied and used atomically; when it no longer applies the answer is a 409 " +
+          '`/problems/promotion-<reason>` (expired, used-up, already-used, minimum-spend, …), nothing is charged, and ' +
+          'the code stays on the cart until removed (DELETE /carts/{token}/promotion).',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
         body: CheckoutSchema,
         response: { 200: OrderSchema, 201: OrderSchema, ...problems(400, 402, 404, 409, 502) },
@@ -114,7 +163,7 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox<{
         throw new BadRequest('validation', 'Idempotency-Key must be 1–200 printable ASCII characters')
       }
       const result = await placeOrder(shopperCtx(request, db), request.body, { idempotencyKey: key, providers })
-      return reply.code(result.replayed ? 200 : 201).send(result.order)
+      return reply.code(result.replayed ? 200 : 201).send({ ...result.order, priceChanges: result.priceChanges ?? [] })
     },
   )
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { CartToken, DateTime, Image, Nullable, Uuid } from '../platform/http/schemas.ts'
+import { CartPromotionSchema } from '../promotions/index.ts'
 
 export const CartSchema = Type.Object({
   token: CartToken,
@@ -18,6 +19,9 @@ export const CartSchema = Type.Object({
       compareAtMinor: Nullable(Type.Integer()),
       lineTotalMinor: Type.Integer(),
       available: Type.Integer(),
+      previousPriceMinor: Nullable(
+        Type.Integer({ description: 'The price shown before, when a sale started or ended since (pricing)' }),
+      ),
     }),
   ),
   itemCount: Type.Integer(),
@@ -26,6 +30,10 @@ export const CartSchema = Type.Object({
   vatMinor: Type.Integer(),
   totalMinor: Type.Integer(),
   orderId: Nullable(Uuid),
+  priceChanged: Type.Boolean({ description: 'A line’s price moved since the shopper was last shown it' }),
+  /** The cart's promotion code (POST …/promotion): its discount is already in the totals. */
+  discountMinor: Type.Optional(Type.Integer()),
+  promotion: Type.Optional(Nullable(CartPromotionSchema)),
 })
 
 export const AddLineSchema = Type.Object(
@@ -87,6 +95,10 @@ export const OrderSchema = Type.Object({
   shippingMinor: Type.Integer(),
   vatMinor: Type.Integer(),
   totalMinor: Type.Integer(),
+  discountMinor: Type.Integer({
+    description: 'Taken off the goods by promotionCode: subtotal − discount + shipping = total',
+  }),
+  promotionCode: Nullable(Type.String()),
   vatRateBp: Type.Integer(),
   payment: Type.Object({ provider: Type.String(), reference: Type.String(), last4: Nullable(Type.String()) }),
   placedAt: DateTime,
@@ -106,5 +118,17 @@ export const OrderSchema = Type.Object({
       lineTotalMinor: Type.Integer(),
       vatMinor: Type.Integer(),
     }),
+  ),
+  priceChanges: Type.Optional(
+    Type.Array(
+      Type.Object({
+        variantId: Uuid,
+        sku: Type.String(),
+        title: Type.String(),
+        oldPriceMinor: Type.Integer(),
+        newPriceMinor: Type.Integer(),
+      }),
+      { description: 'At checkout: lines charged less than the cart showed (a sale started meanwhile)' },
+    ),
   ),
 })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { ShippingMethod } from '../brands/brand.ts'
 import { vatIncluded } from '../platform/money.ts'
-import { computeTotals, shippingFee } from './totals.ts'
+import { allocateProportionally, computeTotals, shippingFee } from './totals.ts'
 
 const standard: ShippingMethod = { code: 'standard', labels: { en: 'Standard' }, feeMinor: 490, freeFromMinor: 5000 }
 const express: ShippingMethod = { code: 'express', labels: { en: 'Express' }, feeMinor: 990, freeFromMinor: null }
@@ -119,5 +119,130 @@ describe('shippingFee', () => {
     assert.equal(shippingFee(express, 0, false), 0)
     assert.equal(shippingFee(express, 0, true), 990)
     assert.equal(shippingFee(null, 100, true), 0)
+  })
+})
+
+describe('computeTotals with a discount', () => {
+  const noDiscount = { goodsMinor: 0, freeShipping: false }
+
+  test("takes the discount off the goods and computes each line's VAT on what is paid for it", () => {
+    const totals = computeTotals(
+      [
+        { quantity: 1, unitPriceMinor: 3000 },
+        { quantity: 1, unitPriceMinor: 1000 },
+      ],
+      vat20,
+      express,
+      { goodsMinor: 400, freeShipping: false },
+    )
+    // 400 off 4000: 300 on the first line, 100 on the second. VAT of 2700 = 450, of 900 = 150.
+    assert.deepEqual(totals, {
+      subtotalMinor: 4000,
+      shippingMinor: 990,
+      vatMinor: 450 + 150 + vatIncluded(990, vat20),
+      totalMinor: 4000 - 400 + 990,
+      lineVatMinor: [450, 150],
+      discount: { goodsMinor: 400, lineMinor: [300, 100], shippingMinor: 0 },
+    })
+  })
+
+  test('line shares always add up to the discount, to the cent, and never exceed a line', () => {
+    const lines = [
+      { quantity: 3, unitPriceMinor: 1999 },
+      { quantity: 1, unitPriceMinor: 5 },
+      { quantity: 7, unitPriceMinor: 333 },
+    ]
+    const subtotal = 3 * 1999 + 5 + 7 * 333
+    for (const off of [1, 2, 3, 7, 99, 1234, subtotal - 1, subtotal]) {
+      const totals = computeTotals(lines, vat20, null, { goodsMinor: off, freeShipping: false })
+      const shares = totals.discount?.lineMinor ?? []
+      assert.equal(
+        shares.reduce((a, b) => a + b, 0),
+        off,
+        `discount ${off}`,
+      )
+      shares.forEach((share, i) => {
+        const line = lines[i]!
+        assert.ok(share >= 0 && share <= line.quantity * line.unitPriceMinor, `share ${share} of line ${i}`)
+      })
+      assert.equal(totals.totalMinor, subtotal - off)
+      assert.equal(
+        totals.vatMinor,
+        totals.lineVatMinor.reduce((a, b) => a + b, 0),
+      )
+    }
+  })
+
+  test('a discount larger than the goods floors them at 0 (shipping is still paid)', () => {
+    const totals = computeTotals([{ quantity: 2, unitPriceMinor: 1000 }], vat20, express, {
+      goodsMinor: 50_000,
+      freeShipping: false,
+    })
+    assert.equal(totals.discount?.goodsMinor, 2000)
+    assert.deepEqual(totals.lineVatMinor, [0])
+    assert.equal(totals.totalMinor, 990)
+    assert.equal(totals.vatMinor, vatIncluded(990, vat20))
+  })
+
+  test('free shipping zeroes the fee and reports what it waived', () => {
+    const totals = computeTotals([{ quantity: 1, unitPriceMinor: 2000 }], vat20, standard, {
+      goodsMinor: 0,
+      freeShipping: true,
+    })
+    assert.equal(totals.shippingMinor, 0)
+    assert.equal(totals.totalMinor, 2000)
+    assert.equal(totals.vatMinor, vatIncluded(2000, vat20))
+    assert.deepEqual(totals.discount, { goodsMinor: 0, lineMinor: [0], shippingMinor: 490 })
+    // Already free above the threshold: nothing was waived.
+    const above = computeTotals([{ quantity: 1, unitPriceMinor: 6000 }], vat20, standard, {
+      goodsMinor: 0,
+      freeShipping: true,
+    })
+    assert.equal(above.discount?.shippingMinor, 0)
+  })
+
+  test('the free-shipping threshold applies to the goods after the discount', () => {
+    const at = (off: number) =>
+      computeTotals([{ quantity: 1, unitPriceMinor: 5500 }], vat20, standard, { goodsMinor: off, freeShipping: false })
+    assert.equal(at(500).shippingMinor, 0) // 5000 left: exactly at the threshold
+    assert.equal(at(501).shippingMinor, 490) // 4999 left
+    assert.equal(at(501).totalMinor, 4999 + 490)
+  })
+
+  test('a zero discount changes no amount, and an empty cart stays free', () => {
+    const lines = [{ quantity: 2, unitPriceMinor: 1990 }]
+    const plain = computeTotals(lines, vat20, standard)
+    const { discount, ...withZero } = computeTotals(lines, vat20, standard, noDiscount)
+    assert.deepEqual(withZero, plain)
+    assert.deepEqual(discount, { goodsMinor: 0, lineMinor: [0], shippingMinor: 0 })
+    const empty = computeTotals([], vat20, standard, { goodsMinor: 500, freeShipping: true })
+    assert.equal(empty.totalMinor, 0)
+    assert.equal(empty.discount?.goodsMinor, 0)
+  })
+
+  test('negative or fractional discounts are not money: clamped to whole non-negative units', () => {
+    const lines = [{ quantity: 1, unitPriceMinor: 1000 }]
+    assert.equal(computeTotals(lines, vat20, null, { goodsMinor: -500, freeShipping: false }).totalMinor, 1000)
+    assert.equal(computeTotals(lines, vat20, null, { goodsMinor: 10.9, freeShipping: false }).totalMinor, 990)
+  })
+})
+
+describe('allocateProportionally', () => {
+  test('splits by weight, giving leftover units to the largest remainders, earlier first on ties', () => {
+    assert.deepEqual(allocateProportionally(100, [1, 1, 1]), [34, 33, 33])
+    assert.deepEqual(allocateProportionally(10, [3000, 1000]), [8, 2]) // 7.5 / 2.5: the first tie wins
+    assert.deepEqual(allocateProportionally(0, [5, 5]), [0, 0])
+    assert.deepEqual(allocateProportionally(5, [0, 0]), [0, 0])
+    assert.deepEqual(allocateProportionally(7, [0, 10, 0]), [0, 7, 0])
+  })
+
+  test('stays exact on large amounts (no float drift)', () => {
+    const weights = [99_999_999_99, 1, 33_333_333_33]
+    const total = weights.reduce((a, b) => a + b, 0)
+    const shares = allocateProportionally(total - 1, weights)
+    assert.equal(
+      shares.reduce((a, b) => a + b, 0),
+      total - 1,
+    )
   })
 })

@@ -13,8 +13,14 @@ import { buildCancellationDocument, buildOrderDocument, type UblDocument } from 
 export interface DeliveryOptions {
   /** Rows claimed per batch (default 200). */
   batchSize?: number
-  /** Documents in flight at once per worker (default 32). */
+  /** Documents in flight at once per batch (default 32). */
   concurrency?: number
+  /**
+   * Batches a running worker keeps going at once (default 2): while one waits on the database
+   * (claim, orders, outcomes) the other's documents are on the wire. Ordering per order holds
+   * across them, since a row is claimable only once every earlier row of its order is delivered.
+   */
+  pipelines?: number
   /** How long a claim holds before another worker may take the row (default 60 s; > the HTTP total timeout). */
   leaseMs?: number
   /** Idle wait between empty polls (default 500 ms). */
@@ -180,6 +186,10 @@ export async function deliverBatch(
 
 const systemActor = { kind: 'system' as const, name: 'erp-worker' }
 
+// Documents are not run through xmllint here: they come from the builders in ubl-order.ts, whose
+// output the tests validate against the UBL 2.4 XSD (test/erp/documents.test.ts); one xmllint per
+// document would cost several times everything else the delivery does.
+
 function buildDocument(
   row: ClaimedRow,
   brand: Brand | undefined,
@@ -213,16 +223,19 @@ export interface RunningWorker {
   readonly stats: { batches: number; delivered: number; failed: number; dead: number }
 }
 
-/** The delivery loop: batches back to back while there is work, a poll interval when idle. */
+/**
+ * The delivery loop: `pipelines` batches at a time, back to back while there is work, a poll
+ * interval when idle.
+ */
 export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions = {}): RunningWorker {
   const log = deps.log ?? silentLog
   const controller = new AbortController()
   // Every in-flight request listens on the one signal.
   setMaxListeners(0, controller.signal)
   let stopping = false
-  let wake: (() => void) | null = null
+  const wakers = new Set<() => void>()
   const stats = { batches: 0, delivered: 0, failed: 0, dead: 0 }
-  const loop = (async () => {
+  const pipeline = async () => {
     while (!stopping && !controller.signal.aborted) {
       let claimed = 0
       try {
@@ -238,25 +251,34 @@ export function startDeliveryWorker(deps: DeliveryDeps, options: DeliveryOptions
       // Yield to timers and I/O between batches (PGlite work resolves in microtasks).
       await new Promise<void>((r) => setImmediate(r))
       if (claimed === 0 && !stopping) {
-        await new Promise<void>((r) => {
-          wake = r
-          setTimeout(r, options.pollMs ?? 500).unref?.()
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(wake, options.pollMs ?? 500)
+          timer.unref?.()
+          function wake() {
+            clearTimeout(timer)
+            wakers.delete(wake)
+            resolve()
+          }
+          wakers.add(wake)
         })
-        wake = null
       }
     }
-  })()
+  }
+  const loop = Promise.all(Array.from({ length: Math.max(1, options.pipelines ?? 2) }, pipeline))
+  const wakeAll = () => {
+    for (const wake of wakers) wake()
+  }
   return {
     stats,
     async stop() {
       stopping = true
-      wake?.()
+      wakeAll()
       await loop
     },
     async abort() {
       stopping = true
       controller.abort()
-      wake?.()
+      wakeAll()
       await loop
     },
   }

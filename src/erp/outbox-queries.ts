@@ -105,19 +105,15 @@ export async function recordOutcomes(
         ) as f(brand_id, id, state, retry_at, error)
         where t.brand_id = f.brand_id and t.id = f.id and t.state = 'pending' and t.lease_token = ${token}`.execute(tx)
     }
-    await tx
-      .insertInto('delivery_attempts')
-      .values(
-        records.map((r) => ({
-          brand_id: r.brandId,
-          outbox_id: r.outboxId,
-          at: r.at,
-          duration_ms: Math.round(r.durationMs),
-          ok: r.ok,
-          status: r.status.slice(0, 50),
-          excerpt: r.excerpt?.slice(0, 500) ?? null,
-        })),
-      )
-      .execute()
+    // One statement with seven array parameters, whatever the batch size (a multi-row VALUES
+    // would bind seven parameters per attempt).
+    await sql`
+      insert into delivery_attempts (brand_id, outbox_id, at, duration_ms, ok, status, excerpt)
+      select * from unnest(
+        ${records.map((r) => r.brandId)}::uuid[], ${records.map((r) => r.outboxId)}::bigint[],
+        ${records.map((r) => r.at.toISOString())}::timestamptz[], ${records.map((r) => Math.round(r.durationMs))}::int[],
+        ${records.map((r) => r.ok)}::boolean[], ${records.map((r) => r.status.slice(0, 50))}::text[],
+        ${records.map((r) => r.excerpt?.slice(0, 500) ?? null)}::text[]
+      )`.execute(tx)
   })
 }

@@ -1,5 +1,6 @@
 import type { Ctx } from '../platform/ctx.ts'
 import type { Db } from '../platform/db/database.ts'
+import { BadRequest } from '../platform/errors.ts'
 import { type ErpMapping, toMapping } from './mapping.ts'
 import { redactSecret, storeSecret } from './secrets.ts'
 import type { TransportConfig } from './transports/index.ts'
@@ -87,7 +88,7 @@ function protect(given: TransportConfig, current: TransportConfig | null): Trans
   switch (given.kind) {
     case 'http': {
       const secret = given.secret ? storeSecret(given.secret) : keep('secret')
-      if (!secret) throw new Error('an HTTP transport needs a secret (the HMAC key)')
+      if (!secret) throw new BadRequest('validation', 'an HTTP transport needs a secret (the HMAC key)')
       return { ...given, secret }
     }
     case 'sftp': {
@@ -109,13 +110,31 @@ export async function setPaused(ctx: Ctx, brandId: string, paused: boolean): Pro
     .execute()
 }
 
-/** Settings as the admin API shows them: secrets redacted. */
-export function publicSettings(settings: ErpSettings): Record<string, unknown> {
+/**
+ * Settings as the admin API (and the audit log) show them: never a secret, encrypted or not —
+ * only whether each one is set, and where from ('encrypted' at rest, or its `env:NAME`).
+ */
+export function publicSettings(settings: ErpSettings): PublicErpSettings {
   const t = settings.transport
-  let transport: Record<string, unknown> | null = null
-  if (t?.kind === 'http') transport = { ...t, secret: redactSecret(t.secret) }
-  else if (t?.kind === 'sftp')
-    transport = { ...t, password: redactSecret(t.password), privateKey: redactSecret(t.privateKey) }
-  else if (t) transport = { ...t }
+  let transport: PublicErpSettings['transport'] = null
+  const shown = (stored: string | undefined) => ({
+    set: stored !== undefined,
+    source: stored === undefined ? null : redactSecret(stored) === stored ? stored : 'encrypted',
+  })
+  if (t?.kind === 'http') {
+    const { secret, ...rest } = t
+    transport = { ...rest, secret: shown(secret) }
+  } else if (t?.kind === 'sftp') {
+    const { password, privateKey, ...rest } = t
+    transport = { ...rest, password: shown(password), privateKey: shown(privateKey) }
+  } else if (t) transport = { ...t }
   return { transport, mapping: settings.mapping, paused: settings.paused, maxAttempts: settings.maxAttempts }
+}
+
+// A type alias (not an interface) so it fits Record<string, unknown>, as the audit log takes it.
+export type PublicErpSettings = {
+  transport: ({ kind: string } & Record<string, unknown>) | null
+  mapping: ErpMapping
+  paused: boolean
+  maxAttempts: number
 }

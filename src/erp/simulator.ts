@@ -45,10 +45,9 @@ export interface ErpSimulator {
   close(): Promise<void>
 }
 
-const tag = (xml: string, name: string): string | null => {
-  const m = new RegExp(`<cbc:${name}>([^<]*)</cbc:${name}>`).exec(xml)
-  return m ? m[1]!.trim() : null
-}
+// Compiled once: the simulator answers thousands of requests a second in the benchmark.
+const uuidTag = /<cbc:UUID>([^<]*)<\/cbc:UUID>/
+const uuidOf = (xml: string): string | null => uuidTag.exec(xml)?.[1]?.trim() ?? null
 
 /**
  * A stand-in for a brand's ERP (`vitrine erp-sim`): accepts POSTed UBL documents, verifies the
@@ -104,7 +103,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions): Promise<E
       documents.set(id, {
         documentId: id,
         type,
-        orderId: reference ? tag(reference, 'UUID') : null,
+        orderId: reference ? uuidOf(reference) : null,
         seq: documents.size + 1,
         at: new Date(),
       })

@@ -1,6 +1,6 @@
 import type { PaymentRow, ShippingAddressRow } from '../platform/db/schema.ts'
 
-export type OrderStatus = 'placed' | 'cancelled' | 'shipped'
+export type OrderStatus = 'placed' | 'partially_shipped' | 'shipped' | 'cancelled'
 export type ShippingAddress = ShippingAddressRow
 
 export interface OrderLine {
@@ -33,6 +33,9 @@ export interface Order {
   shippingMinor: number
   vatMinor: number
   totalMinor: number
+  /** Taken off the goods by `promotionCode` (subtotal − discount + shipping = total). */
+  discountMinor: number
+  promotionCode: string | null
   payment: PaymentRow
   placedAt: Date
   cancelledAt: Date | null
@@ -41,13 +44,17 @@ export interface Order {
 }
 
 /**
- * Order states as data: which transition is allowed from which state. Later issues add
- * 'shipped' and partial states here, and every use case asks this table instead of ad hoc ifs.
+ * Order states as data: which transition is allowed from which state; every use case asks this
+ * table instead of ad hoc ifs. placed → partially_shipped → shipped, placed → cancelled.
  */
 export const orderTransitions: Record<string, { from: OrderStatus[]; to: OrderStatus }> = {
+  // Only a placed order: once the ERP has shipped part of it, releasing the whole reservation
+  // would put shipped units back on sale; customer service handles that as a return.
   cancel: { from: ['placed'], to: 'cancelled' },
-  // The ERP's DespatchAdvice (src/erp/inbound): a shipped order can no longer be cancelled.
-  ship: { from: ['placed'], to: 'shipped' },
+  // The ERP's DespatchAdvice (src/erp/inbound): some lines or units shipped, the rest to follow.
+  shipPart: { from: ['placed', 'partially_shipped'], to: 'partially_shipped' },
+  // The advice that ships the last units.
+  ship: { from: ['placed', 'partially_shipped'], to: 'shipped' },
 }
 
 export function canTransition(status: OrderStatus, transition: keyof typeof orderTransitions): boolean {

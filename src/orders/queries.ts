@@ -13,6 +13,8 @@ export interface NewOrder {
   shippingMinor: number
   vatMinor: number
   totalMinor: number
+  discountMinor: number
+  promotionCode: string | null
   payment: Order['payment']
   idempotencyKey: string | null
   requestHash: string | null
@@ -53,6 +55,8 @@ export async function insertOrder(ctx: BrandCtx, order: NewOrder): Promise<strin
       shipping_minor: order.shippingMinor,
       vat_minor: order.vatMinor,
       total_minor: order.totalMinor,
+      discount_minor: order.discountMinor,
+      promotion_code: order.promotionCode,
       payment: JSON.stringify(order.payment),
       idempotency_key: order.idempotencyKey,
       request_hash: order.requestHash,
@@ -126,18 +130,15 @@ export async function getOrders(ctx: BrandCtx, orderIds: readonly string[]): Pro
     .selectFrom('orders')
     .selectAll()
     .where('brand_id', '=', ctx.brand.id)
-    .where('id', 'in', orderIds)
+    // One array parameter rather than one parameter per id (batches of hundreds).
+    .where('id', '=', sql<string>`any(${[...orderIds]}::uuid[])`)
     .execute()
   if (rows.length === 0) return found
   const lines = await ctx.db
     .selectFrom('order_lines')
     .selectAll()
     .where('brand_id', '=', ctx.brand.id)
-    .where(
-      'order_id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where('order_id', '=', sql<string>`any(${rows.map((r) => r.id)}::uuid[])`)
     .orderBy('order_id')
     .orderBy('line_no')
     .execute()
@@ -151,14 +152,19 @@ export async function getOrders(ctx: BrandCtx, orderIds: readonly string[]): Pro
   return found
 }
 
-/** Marks a placed order shipped (the ERP's DespatchAdvice); false when it was not 'placed'. */
-export async function markShipped(ctx: BrandCtx, orderId: string): Promise<boolean> {
+/**
+ * Records the ERP's shipment on the order: 'shipped' when `complete`, else 'partially_shipped';
+ * false when the order's state does not allow it (the transition table decides).
+ */
+export async function markShipped(ctx: BrandCtx, orderId: string, complete = true): Promise<boolean> {
+  const transition = complete ? orderTransitions.ship : orderTransitions.shipPart
+  if (!transition) return false
   const result = await ctx.db
     .updateTable('orders')
-    .set({ status: 'shipped' })
+    .set({ status: transition.to })
     .where('brand_id', '=', ctx.brand.id)
     .where('id', '=', orderId)
-    .where('status', 'in', orderTransitions.ship?.from ?? [])
+    .where('status', 'in', transition.from)
     .executeTakeFirst()
   return result.numUpdatedRows > 0n
 }
@@ -187,7 +193,7 @@ export interface OrderSummary {
 
 export async function listOrders(
   ctx: BrandCtx,
-  query: { limit: number; before?: Date; status?: 'placed' | 'cancelled' },
+  query: { limit: number; before?: Date; status?: Order['status'] },
 ): Promise<OrderSummary[]> {
   let select = ctx.db
     .selectFrom('orders')
@@ -231,6 +237,8 @@ function toOrder(row: OrderRow, lines: OrderLineRow[]): Order {
     shippingMinor: row.shipping_minor,
     vatMinor: row.vat_minor,
     totalMinor: row.total_minor,
+    discountMinor: Number(row.discount_minor),
+    promotionCode: row.promotion_code,
     payment: row.payment,
     placedAt: row.placed_at,
     cancelledAt: row.cancelled_at,

@@ -66,7 +66,14 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: Brand
           {
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             before: Type.Optional(Type.String({ format: 'date-time' })),
-            status: Type.Optional(Type.Union([Type.Literal('placed'), Type.Literal('cancelled')])),
+            status: Type.Optional(
+              Type.Union([
+                Type.Literal('placed'),
+                Type.Literal('partially_shipped'),
+                Type.Literal('shipped'),
+                Type.Literal('cancelled'),
+              ]),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -108,7 +115,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: Brand
       config: { permission: 'orders:write' },
       schema: {
         tags: ['admin'],
-        summary: 'Cancel a placed order: restock and notify the ERP',
+        summary: 'Cancel a placed order: restock and notify the ERP (409 once the ERP shipped any of it)',
         params: Type.Object({ slug: Slug, id: Uuid }),
         body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
         response: { 200: OrderSchema, ...problems(400, 401, 404, 409) },

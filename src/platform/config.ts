@@ -4,6 +4,8 @@ import { resolve } from 'node:path'
 export interface Config {
   /** postgres://… selects PostgreSQL; absent means embedded PGlite. */
   databaseUrl: string | null
+  /** postgres://… of a streaming replica for catalog reads (PostgreSQL only); absent: the primary. */
+  databaseReadUrl: string | null
   /** Where embedded PGlite keeps its files (ignored with DATABASE_URL). */
   dataDir: string
   port: number
@@ -16,8 +18,12 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (nonEmpty(env.DATABASE_READ_URL) && !nonEmpty(env.DATABASE_URL)) {
+    throw new Error('DATABASE_READ_URL needs DATABASE_URL: a read replica serves a PostgreSQL primary')
+  }
   return {
     databaseUrl: nonEmpty(env.DATABASE_URL),
+    databaseReadUrl: nonEmpty(env.DATABASE_READ_URL),
     dataDir: resolve(nonEmpty(env.VITRINE_DATA_DIR) ?? './data'),
     port: integer(env.PORT, 3000, 'PORT'),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',

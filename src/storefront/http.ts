@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { BrandCtx } from '../brands/brand.ts'
 import type { BrandDirectory } from '../brands/brand-directory.ts'
+import { cacheVersion } from '../catalog/catalog-snapshot.ts'
 import type { PaymentProvider } from '../checkout/index.ts'
 import type { Db } from '../platform/db/database.ts'
 import { AppError, NotFound } from '../platform/errors.ts'
+import { requestInstant } from '../platform/http/request-clock.ts'
 import { type ResponseCache, sendCachedResponse } from '../platform/http/response-cache.ts'
 import { tokenPattern } from '../platform/ids.ts'
 import type { CategoryTrees } from './categories.ts'
@@ -36,7 +38,9 @@ const cartMaxAgeSeconds = 30 * 24 * 3600
 export async function shopFor(request: FastifyRequest, deps: StorefrontDeps): Promise<{ ctx: BrandCtx; shop: Shop }> {
   const brand = request.brand
   if (!brand) throw new NotFound('Shop')
-  const ctx: BrandCtx = { db: deps.db, brand, now: new Date(), actor: { kind: 'shopper' }, log: request.log }
+  // A valid preview link (preview.ts) shows the shop as of its instant; otherwise the request's.
+  const now = request.previewAt ?? requestInstant(request)
+  const ctx: BrandCtx = { db: deps.db, brand, now, actor: { kind: 'shopper' }, log: request.log }
   const categories = await deps.categories.get(ctx)
   return { ctx, shop: { brand, t: labelsFor(brand), origin: originOf(request), categories } }
 }
@@ -47,10 +51,12 @@ export function originOf(request: FastifyRequest): string {
 }
 
 /**
- * Serves a page from the in-process cache, keyed by brand, catalog version, origin and a
+ * Serves a page from the in-process cache, keyed by brand, catalog and price version (the sale
+ * period at the request's instant: a page cached at 07:59:59 is a miss at 08:00:00), origin and a
  * normalised path+query the route builds (unknown parameters never reach the key, and known ones
  * are bounded, so junk query strings cannot grow it much; the cache is LRU-bounded anyway).
- * Answers 304 to a matching If-None-Match.
+ * Answers 304 to a matching If-None-Match. A preview (preview.ts) is built for its own instant
+ * and sent privately: it never reads nor fills the shared cache.
  */
 export async function sendCachedPage(
   request: FastifyRequest,
@@ -62,8 +68,17 @@ export async function sendCachedPage(
   contentType = htmlType,
 ): Promise<FastifyReply> {
   const { brand } = shop
-  const cacheKey = `storefront:${brand.id}:${brand.catalogVersion}:${shop.origin}:${key}`
-  const entry = await deps.cache.getOrBuild(cacheKey, stockFreshnessMs, Date.now(), async () => ({
+  if (request.previewAt) {
+    return reply
+      .code(200)
+      .header('cache-control', privateNoStore)
+      .type(contentType)
+      .send(await build())
+  }
+  const now = requestInstant(request)
+  const version = await cacheVersion({ db: deps.db, brand, now, actor: { kind: 'shopper' }, log: request.log })
+  const cacheKey = `storefront:${brand.id}:${version}:${shop.origin}:${key}`
+  const entry = await deps.cache.getOrBuild(cacheKey, stockFreshnessMs, now.getTime(), async () => ({
     body: await build(),
     contentType,
   }))

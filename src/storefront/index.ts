@@ -13,6 +13,7 @@ import type { ResponseCache } from '../platform/http/response-cache.ts'
 import { CategoryTrees } from './categories.ts'
 import { CrossSiteRequest, htmlType, isCrossSite, type StorefrontDeps, shopFor } from './http.ts'
 import { type ErrorKind, errorPage, plainErrorPage } from './pages/errors.ts'
+import { installPreview } from './preview.ts'
 import { cartPages, formBodyLimit } from './routes/cart-pages.ts'
 import { catalogPages } from './routes/catalog-pages.ts'
 import { checkoutPages } from './routes/checkout-pages.ts'
@@ -57,6 +58,8 @@ export async function storefrontRoutes(app: FastifyInstance, options: Storefront
   app.addHook('preHandler', async (request) => {
     if (request.method === 'POST' && isCrossSite(request)) throw new CrossSiteRequest()
   })
+  // Signed preview links: the shop as of another instant, never cached publicly (preview.ts).
+  installPreview(app, options.db)
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '')
     reply.header('x-content-type-options', 'nosniff')

@@ -1,11 +1,14 @@
-import type { ProductSort } from '../catalog/index.ts'
+import { type ProductSort, productSorts } from '../catalog/index.ts'
 import { parseAmount } from '../platform/money.ts'
 
 /** A listing's filters, sort and page as read from its query string. */
 export interface ListingParams {
   q: string
   page: number
-  sort: Exclude<ProductSort, 'relevance'>
+  /** null: the scope's default (relevance for a search, the merchandised order in a collection, else newest). */
+  sort: ProductSort | null
+  /** A keyset cursor (`nextCursor` of the previous page); wins over `page`. Checked by the search (400 if altered). */
+  cursor: string
   sizes: string[]
   colours: string[]
   inStock: boolean
@@ -18,7 +21,8 @@ export interface ListingParams {
 
 export type Query = Record<string, string | string[] | undefined>
 
-const sorts = new Set(['newest', 'price-asc', 'price-desc'])
+const sorts = new Set<string>(productSorts)
+const maxCursorLength = 400
 const maxValues = 20
 const maxValueLength = 50
 export const maxSearchLength = 100
@@ -38,7 +42,9 @@ export function parseListingParams(query: Query, currency: string): ListingParam
   return {
     q: first(query.q).trim().slice(0, maxSearchLength),
     page: Number.isInteger(page) && page >= 1 && page <= maxPage ? page : 1,
-    sort: sorts.has(sort) ? (sort as ListingParams['sort']) : 'newest',
+    sort: sorts.has(sort) ? (sort as ProductSort) : null,
+    // Bounded (the page-cache key), never shortened silently: an overlong cursor is refused as altered.
+    cursor: first(query.cursor).slice(0, maxCursorLength + 1),
     sizes: all(query.size),
     colours: all(query.colour),
     inStock: first(query.stock) === '1',
@@ -50,17 +56,22 @@ export function parseListingParams(query: Query, currency: string): ListingParam
 }
 
 /** The parameters in a fixed order: the page-cache key and the base of pagination links. */
-export function listingPairs(params: ListingParams, options: { page?: number } = {}): Array<[string, string]> {
-  const page = options.page ?? params.page
+export function listingPairs(
+  params: ListingParams,
+  options: { page?: number; cursor?: string } = {},
+): Array<[string, string]> {
+  const page = options.page ?? (options.cursor !== undefined ? 1 : params.page)
+  const cursor = options.cursor ?? (options.page !== undefined ? '' : params.cursor)
   return [
     ['q', params.q],
-    ['sort', params.sort === 'newest' ? '' : params.sort],
+    ['sort', params.sort ?? ''],
     ...[...params.sizes].sort().map((s): [string, string] => ['size', s]),
     ...[...params.colours].sort().map((c): [string, string] => ['colour', c]),
     ['stock', params.inStock ? '1' : ''],
     ['min', params.minText],
     ['max', params.maxText],
-    ['page', page > 1 ? String(page) : ''],
+    ['page', page > 1 && !cursor ? String(page) : ''],
+    ['cursor', cursor],
   ]
 }
 

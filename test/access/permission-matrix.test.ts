@@ -57,8 +57,8 @@ const expectedRoutes: Record<string, { permission: string; ok: number }> = {
 /** What each role may do on a brand it is granted (operator-admin: everything, everywhere). */
 const roleAllows: Record<Exclude<Role, 'operator-admin'>, string[]> = {
   merchandiser: ['brands:read', 'catalog:read', 'catalog:write', 'audit:read'],
-  'customer-service': ['brands:read', 'catalog:read', 'orders:read', 'orders:write', 'audit:read'],
-  'brand-viewer': ['brands:read', 'catalog:read', 'orders:read', 'audit:read'],
+  'customer-service': ['brands:read', 'catalog:read', 'orders:read', 'orders:write', 'audit:read', 'erp:read'],
+  'brand-viewer': ['brands:read', 'catalog:read', 'orders:read', 'audit:read', 'erp:read'],
 }
 
 const brandOf = (slug: string): BrandCtx => (slug === brandA.brand.slug ? brandA : brandB)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { buildCancellationDocument, buildOrderDocument } from '../../src/erp/ubl-order.ts'
-import { el, escapeText, serialize } from '../../src/erp/xml.ts'
+import { attr, block, escapeAttribute, escapeText, leaf } from '../../src/erp/xml.ts'
 import { validateUbl, xsdAvailable } from '../../src/erp/xsd.ts'
 import { getOrder } from '../../src/orders/index.ts'
 import { openTestDatabase } from '../helpers/database.ts'
@@ -17,11 +17,26 @@ if (noXsd && ci) throw new Error(noXsd)
 
 test('values are escaped, never concatenated raw; forbidden control characters are dropped', () => {
   assert.equal(escapeText('a & b < c > d'), 'a &amp; b &lt; c &gt; d')
-  const xml = serialize(el('x', { a: '"q" & <t>\n' }, 'Zoë ]]> \u0001 ok'))
-  assert.equal(
-    xml,
-    '<?xml version="1.0" encoding="UTF-8"?>\n<x a="&quot;q&quot; &amp; &lt;t&gt;&#10;">Zoë ]]&gt;  ok</x>\n',
+  const xml = block(
+    0,
+    'x',
+    [leaf(1, 'y', 'Zoë ]]> \u0001 ok', attr('a', '"q" & <t>\n')), null, false, ''],
+    attr('b', undefined),
   )
+  assert.equal(xml, '<x>\n  <y a="&quot;q&quot; &amp; &lt;t&gt;&#10;">Zoë ]]&gt;  ok</y>\n</x>\n')
+  assert.equal(block(2, 'empty', [null, undefined, false]), '    <empty/>\n')
+})
+
+test('the escaping fast path returns clean values untouched and still catches every special character', () => {
+  for (const clean of ['', 'ARD-000123', 'Zoë Dupont', '12,50', 'l’Église', '😀', "O'Brien"]) {
+    assert.equal(escapeText(clean), clean)
+    assert.equal(escapeAttribute(clean), clean)
+  }
+  assert.equal(escapeText('\u0000\u0008\u000B\u000C\u001F\uFFFE\uD800x'), 'x')
+  assert.equal(escapeText('tab\tnl\ncr\r'), 'tab\tnl\ncr\r')
+  assert.equal(escapeAttribute('tab\tnl\ncr\r'), 'tab&#9;nl&#10;cr&#13;')
+  assert.equal(escapeAttribute('"<&>"'), '&quot;&lt;&amp;&gt;&quot;')
+  assert.equal(escapeText('only >'), 'only &gt;')
 })
 
 test('Order and OrderCancellation from real orders (accents, &, <) validate against the UBL 2.4 XSD', {

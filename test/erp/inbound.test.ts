@@ -93,7 +93,14 @@ describe('inbound ERP documents', { skip: missing }, async () => {
       documentType: 'DespatchAdvice',
       documentId: 'DA-1',
       inboundId: res.body.inboundId,
-      summary: { order: order.number, carrier: 'Colissimo & Co', tracking: '6A12345678901', units: 3 },
+      summary: {
+        order: order.number,
+        carrier: 'Colissimo & Co',
+        tracking: '6A12345678901',
+        units: 3,
+        orderShipped: true,
+        unitsLeftToShip: 0,
+      },
       errors: [],
     })
     assert.equal((await getOrder(brand, order.id))!.status, 'shipped')
@@ -108,8 +115,8 @@ describe('inbound ERP documents', { skip: missing }, async () => {
         carrier: 'Colissimo & Co',
         tracking: '6A12345678901',
         lines: [
-          { sku: skuOf(v0), quantity: 1 },
-          { sku: skuOf(v1), quantity: 2 },
+          { lineNo: 1, sku: skuOf(v0), quantity: 1 },
+          { lineNo: 2, sku: skuOf(v1), quantity: 2 },
         ],
       },
     ])

@@ -68,9 +68,8 @@ async function freePort(): Promise<number> {
   })
 }
 
-test('SFTP upload to a real OpenSSH sshd lands the document atomically under its final name', {
-  skip: noSshd,
-}, async () => {
+/** A throwaway sshd on a free loopback port with its own host key; stopped when the file ends. */
+async function startSshd(): Promise<{ dir: string; target: string; port: number }> {
   const dir = tempDir()
   const target = join(dir, 'drop')
   execFileSync('mkdir', ['-p', target])
@@ -104,6 +103,13 @@ test('SFTP upload to a real OpenSSH sshd lands the document atomically under its
   for (let i = 0; i < 50 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100))
   assert.ok(log.includes('listening'), `sshd did not start: ${log}`)
 
+  return { dir, target, port }
+}
+
+test('SFTP upload to a real OpenSSH sshd lands the document atomically under its final name', {
+  skip: noSshd,
+}, async () => {
+  const { dir, target, port } = await startSshd()
   const transport = sftpTransport({
     host: '127.0.0.1',
     port,
@@ -124,4 +130,46 @@ test('SFTP upload to a real OpenSSH sshd lands the document atomically under its
   assert.equal(names.length, 3)
   assert.ok(names.every((n) => !n.startsWith('.')))
   assert.ok(readFileSync(join(target, names[0]!), 'utf8').endsWith('</Order>\n'))
+})
+
+test('SFTP host key pinning: a wrong fingerprint is refused before any upload, the right one works', {
+  skip: noSshd,
+}, async () => {
+  const { dir, target, port } = await startSshd()
+  // As an operator gets it: `ssh-keygen -lf host_key.pub` → "256 SHA256:<base64> comment (ED25519)".
+  const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')], {
+    encoding: 'utf8',
+  })
+  const fingerprint = /SHA256:[A-Za-z0-9+/]{43}/.exec(printed)?.[0]
+  assert.ok(fingerprint, printed)
+  const other = join(dir, 'other_key')
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other])
+  const wrong = /SHA256:[A-Za-z0-9+/]{43}/.exec(
+    execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${other}.pub`], { encoding: 'utf8' }),
+  )![0]
+  const privateKey = encryptSecret(readFileSync(join(dir, 'client_key'), 'utf8'))
+  const transportWith = (hostKeySha256: string) =>
+    sftpTransport({ host: '127.0.0.1', port, username: 'root', privateKey, directory: target, hostKeySha256 })
+
+  const refused = transportWith(wrong)
+  try {
+    const outcome = await refused.send(doc(1, 100))
+    assert.equal(outcome.ok, false)
+    assert.equal(outcome.status, 'sftp-error')
+    assert.match(outcome.excerpt ?? '', /host|verif/i)
+  } finally {
+    await refused.close()
+  }
+  assert.deepEqual(readdirSync(target), [], 'nothing uploaded to an unverified server')
+
+  for (const pinned of [fingerprint, fingerprint.slice('SHA256:'.length)]) {
+    const transport = transportWith(pinned)
+    try {
+      const outcome = await transport.send(doc(2, 100))
+      assert.equal(outcome.ok, true, outcome.excerpt)
+    } finally {
+      await transport.close()
+    }
+  }
+  assert.equal(readdirSync(target).length, 1)
 })

@@ -57,7 +57,14 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const brands = new BrandDirectory(database, silentLog)
   await brands.start()
-  const appOptions: AppOptions = { database, brands, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...options }
+  // Admission control off: these tests fire crowds on purpose (test/surge covers admission itself).
+  const appOptions: AppOptions = {
+    database,
+    brands,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    surge: { admission: false },
+    ...options,
+  }
   const app = await buildApp(appOptions)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

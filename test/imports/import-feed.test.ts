@@ -29,6 +29,7 @@ describe('importing a feed', () => {
       rejected: 0,
       variantsCreated: 3,
       variantsUpdated: 0,
+      variantsDelisted: 0,
       stockUpdated: 1,
     })
     const snap = await catalogSnapshot(ctx)
@@ -111,6 +112,7 @@ describe('importing a feed', () => {
         rejected: 0,
         variantsCreated: 0,
         variantsUpdated: 0,
+        variantsDelisted: 0,
         stockUpdated: 0,
       },
     )

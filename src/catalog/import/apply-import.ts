@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
 import { bumpCatalogVersion } from '../../brands/queries.ts'
+import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
 import type { ImportCounts, ImportMode } from './runs.ts'
 
@@ -29,8 +30,10 @@ export class ArchiveRefused extends Error {
   }
 }
 
+export type ApplyCounts = Omit<ImportCounts, 'rejected'>
+
 class DryRunRollback extends Error {
-  constructor(readonly counts: Omit<ImportCounts, 'rejected'>) {
+  constructor(readonly counts: ApplyCounts) {
     super('dry run: rolled back')
   }
 }
@@ -76,7 +79,7 @@ export async function rejectUntitledProducts(ctx: BrandCtx, runId: string): Prom
  * UPDATE's WHERE), so an unchanged feed rewrites nothing and leaves updated_at alone. A dry run
  * executes the very same statements and rolls back, so its counts are exact.
  */
-export async function applyImport(ctx: BrandCtx, options: ApplyOptions): Promise<Omit<ImportCounts, 'rejected'>> {
+export async function applyImport(ctx: BrandCtx, options: ApplyOptions): Promise<ApplyCounts> {
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       const counts = await applyInTransaction(withDb(ctx, tx), options)
@@ -89,7 +92,7 @@ export async function applyImport(ctx: BrandCtx, options: ApplyOptions): Promise
   }
 }
 
-async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise<Omit<ImportCounts, 'rejected'>> {
+async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise<ApplyCounts> {
   const b = ctx.brand.id
   const r = options.runId
   const now = ctx.now
@@ -97,77 +100,110 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   // Two runs of one brand apply one after the other; other brands are not held up.
   await sql`select pg_advisory_xact_lock(hashtext(${`vitrine-import:${b}`}))`.execute(db)
 
-  // One row per product of the feed. Product-level fields come from the first item that has them;
-  // fields the feed leaves empty keep the product's current value.
+  // One row per product of the feed, with the hash of everything the feed says about it. A product
+  // whose hash is the one its last import stored, and whose status the run would not change, is
+  // skipped: none of the statements below looks at it or its variants again.
   await sql`
-    with g as (
+    with h as (
+      select group_id,
+        ${`${hashVersion}${options.mode}:`}::text || md5(string_agg(
+          -- A row's text form tells null from empty; instants as epochs, whatever the session's time zone.
+          row(item_id, title, description, category_path, images, attributes, brand_name, status, size, colour,
+            gtin, price_minor, compare_at_minor, sale_price_minor, extract(epoch from sale_starts_at),
+            extract(epoch from sale_ends_at), on_hand, weight_grams, link, mpn, availability,
+            extract(epoch from availability_date))::text,
+          E'\n' order by seq)) as hash,
+        (array_agg(status order by seq) filter (where status is not null))[1] as status
+      from import_items
+      where brand_id = ${b} and run_id = ${r}
+      group by group_id
+    )
+    insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status)
+    select ${b}, ${r}, h.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null, h.hash,
+      coalesce(p.import_hash = h.hash
+        and p.status = coalesce(h.status, case when p.status = 'archived' then 'active' else p.status end), false),
+      h.status
+    from h left join products p on p.brand_id = ${b} and p.reference = h.group_id
+  `.execute(db)
+
+  // Fresh rows have no statistics; without them the update below joins by nested loops (quadratic).
+  await sql`analyze import_products`.execute(db)
+
+  // Product-level fields of the others come from the first item that has them; fields the feed
+  // leaves empty keep the product's current value.
+  await sql`
+    with todo as (
+      select group_id from import_products where brand_id = ${b} and run_id = ${r} and not skip
+    ), items as (
+      select i.* from import_items i join todo using (group_id) where i.brand_id = ${b} and i.run_id = ${r}
+    ), g as (
       select group_id,
         (array_agg(title order by seq) filter (where title is not null))[1] as title,
         (array_agg(description order by seq) filter (where description is not null))[1] as description,
         (array_agg(category_path order by seq) filter (where category_path is not null))[1] as category_path,
-        (array_agg(status order by seq) filter (where status is not null))[1] as status,
         (array_agg(attributes order by seq) filter (where attributes <> '{}'::jsonb))[1] as attributes,
         (array_agg(brand_name order by seq) filter (where brand_name is not null))[1] as brand_name
-      from import_items
-      where brand_id = ${b} and run_id = ${r}
+      from items
       group by group_id
     ), img as (
       select i.group_id, u.url, min(i.seq::bigint * 1000 + u.ord) as pos
-      from import_items i cross join lateral jsonb_array_elements_text(i.images) with ordinality as u(url, ord)
-      where i.brand_id = ${b} and i.run_id = ${r}
+      from items i cross join lateral jsonb_array_elements_text(i.images) with ordinality as u(url, ord)
       group by i.group_id, u.url
     ), imgs as (
       select group_id, jsonb_agg(url order by pos) as urls from img group by group_id
     )
-    insert into import_products (brand_id, run_id, group_id, product_id, existed, title, description,
-      category_path, images, attributes, status)
-    select ${b}, ${r}, g.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null,
-      coalesce(g.title, p.title), coalesce(g.description, p.description, ''),
-      coalesce(g.category_path, p.category_path, ''),
-      coalesce(
+    update import_products ip set
+      title = coalesce(g.title, p.title),
+      description = coalesce(g.description, p.description, ''),
+      category_path = coalesce(g.category_path, p.category_path, ''),
+      images = coalesce(
         (select jsonb_agg(jsonb_build_object('url', x.url, 'alt', coalesce(g.title, p.title)) order by x.n)
          from jsonb_array_elements_text(imgs.urls) with ordinality as x(url, n) where x.n <= 20),
         p.images, '[]'::jsonb),
-      coalesce(
+      attributes = coalesce(
         nullif(coalesce(g.attributes, '{}'::jsonb)
           || case when g.brand_name is null then '{}'::jsonb else jsonb_build_object('brand', g.brand_name) end,
           '{}'::jsonb),
-        p.attributes, '{}'::jsonb),
-      g.status
+        p.attributes, '{}'::jsonb)
     from g
     left join products p on p.brand_id = ${b} and p.reference = g.group_id
     left join imgs on imgs.group_id = g.group_id
+    where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = g.group_id
   `.execute(db)
-
-  await sql`analyze import_products`.execute(db)
 
   if (options.mode === 'full' && !options.force) await guardArchiveThreshold(ctx, r, options.archiveThresholdPct)
 
   await sql`
     insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
-      created_at, updated_at)
+      import_hash, created_at, updated_at)
     select brand_id, product_id, group_id, title, description, category_path, attributes, images,
-      coalesce(status, 'active'), ${now}, ${now}
+      coalesce(status, 'active'), hash, ${now}, ${now}
     from import_products
     where brand_id = ${b} and run_id = ${r} and not existed
   `.execute(db)
 
-  // A product archived by an earlier full run comes back active when the feed lists it again.
+  // A product archived by an earlier full run comes back active when the feed lists it again. The
+  // hash is stored even when no field changed (a variant did), so the next identical feed skips it;
+  // updated_at moves only with the product's own fields.
   await sql`
-    with u as (
-      update products p set title = ip.title, description = ip.description, category_path = ip.category_path,
-        images = ip.images, attributes = ip.attributes,
-        status = coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end),
-        updated_at = ${now}
-      from import_products ip
-      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and p.brand_id = ${b} and p.id = ip.product_id
-        and (p.title, p.description, p.category_path, p.images, p.attributes, p.status)
+    with x as (
+      select ip.product_id, ip.title, ip.description, ip.category_path, ip.images, ip.attributes, ip.hash,
+        coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end) as status,
+        (p.title, p.description, p.category_path, p.images, p.attributes, p.status)
           is distinct from (ip.title, ip.description, ip.category_path, ip.images, ip.attributes,
-            coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end))
-      returning p.id
+            coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end)) as fields_changed
+      from import_products ip join products p on p.brand_id = ${b} and p.id = ip.product_id
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and not ip.skip
+    ), u as (
+      update products p set title = x.title, description = x.description, category_path = x.category_path,
+        images = x.images, attributes = x.attributes, status = x.status, import_hash = x.hash,
+        updated_at = case when x.fields_changed then ${now} else p.updated_at end
+      from x
+      where p.brand_id = ${b} and p.id = x.product_id and (x.fields_changed or p.import_hash is distinct from x.hash)
+      returning p.id, x.fields_changed
     )
     update import_products ip set changed = true from u
-    where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id
+    where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id and u.fields_changed
   `.execute(db)
 
   const variantsUpdated = await count(
@@ -176,12 +212,14 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     with src as (${variantSource(b, r)}), upd as (
       update variants v set product_id = src.product_id, size = src.size, colour = src.colour, gtin = src.gtin,
         price_minor = src.price_minor, compare_at_minor = src.compare_at_minor, weight_grams = src.weight_grams,
-        position = src.position, updated_at = ${now}
+        position = src.position, link = src.link, mpn = src.mpn, availability = src.availability,
+        availability_date = src.availability_date, delisted_at = null, updated_at = ${now}
       from src
       where v.brand_id = ${b} and v.sku = src.item_id
-        and (v.product_id, v.size, v.colour, v.gtin, v.price_minor, v.compare_at_minor, v.weight_grams, v.position)
+        and (v.product_id, v.size, v.colour, v.gtin, v.price_minor, v.compare_at_minor, v.weight_grams, v.position,
+            v.link, v.mpn, v.availability, v.availability_date, v.delisted_at)
           is distinct from (src.product_id, src.size, src.colour, src.gtin, src.price_minor, src.compare_at_minor,
-            src.weight_grams, src.position)
+            src.weight_grams, src.position, src.link, src.mpn, src.availability, src.availability_date, null)
       returning v.product_id
     ), mark as (
       update import_products ip set changed = true
@@ -197,9 +235,10 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     sql`
     with src as (${variantSource(b, r)}), ins as (
       insert into variants (brand_id, id, product_id, sku, size, colour, gtin, price_minor, compare_at_minor,
-        weight_grams, position, created_at, updated_at)
+        weight_grams, position, link, mpn, availability, availability_date, created_at, updated_at)
       select ${b}, gen_random_uuid(), src.product_id, src.item_id, src.size, src.colour, src.gtin, src.price_minor,
-        src.compare_at_minor, src.weight_grams, src.position, ${now}, ${now}
+        src.compare_at_minor, src.weight_grams, src.position, src.link, src.mpn, src.availability,
+        src.availability_date, ${now}, ${now}
       from src
       where not exists (select 1 from variants v where v.brand_id = ${b} and v.sku = src.item_id)
       returning product_id
@@ -212,8 +251,19 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   `,
   )
 
+  const variantsDelisted = options.mode === 'full' ? await delistVariants(ctx, r) : 0
   const scheduledChanged = await applyScheduledPrices(ctx, r)
-  const stockUpdated = await applyStock(ctx, r)
+  // Stock is the inventory module's: it takes the run's quantities as one set-based statement.
+  const stockUpdated = await setOnHandBulk(
+    ctx,
+    sql`
+      select v.id as variant_id, i.on_hand
+      from import_items i
+      join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+      join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      where i.brand_id = ${b} and i.run_id = ${r} and not ip.skip
+    `,
+  )
 
   let archived = 0
   if (options.mode === 'full') {
@@ -249,23 +299,59 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     archived,
     variantsCreated,
     variantsUpdated,
+    variantsDelisted,
     stockUpdated,
   }
   // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is.
-  if (counts.created + counts.updated + archived + variantsCreated + variantsUpdated + scheduledChanged > 0) {
-    await bumpCatalogVersion(ctx, b)
-  }
+  const changed = counts.created + counts.updated + archived + variantsCreated + variantsUpdated + variantsDelisted
+  if (changed + scheduledChanged > 0) await bumpCatalogVersion(ctx, b)
   return counts
 }
 
-/** The run's items with their product and their position within it (file order). */
+/**
+ * Prefix of the stored hash: bump it when what the hash covers changes, so every product is
+ * re-applied once. The run's mode follows it: a full run must re-apply a product a delta last
+ * wrote (what a full feed omits is delisted; a delta says nothing about it).
+ */
+const hashVersion = 'v1:'
+
+/**
+ * A full feed lists every variant it sells: the variants of a product it lists (and applies) that
+ * it does not list any more are delisted, kept for the orders and stock movements that name them,
+ * and their stock is taken off sale (on_hand 0, reservations kept so placed orders still ship or
+ * cancel normally). A later feed that lists one again clears delisted_at (see the variant update).
+ */
+async function delistVariants(ctx: BrandCtx, r: string): Promise<number> {
+  const b = ctx.brand.id
+  const delisted = await sql<{ id: string }>`
+    with d as (
+      update variants v set delisted_at = ${ctx.now}, updated_at = ${ctx.now}
+      from import_products ip
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and not ip.skip
+        and v.brand_id = ${b} and v.product_id = ip.product_id and v.delisted_at is null
+        and not exists (select 1 from import_items i where i.brand_id = ${b} and i.run_id = ${r} and i.item_id = v.sku)
+      returning v.id, v.product_id
+    ), mark as (
+      update import_products ip set changed = true
+      where ip.brand_id = ${b} and ip.run_id = ${r} and not ip.changed and ip.product_id in (select product_id from d)
+    )
+    select id from d
+  `.execute(ctx.db)
+  if (delisted.rows.length > 0) {
+    await setOnHandBulk(ctx, onHandRows(delisted.rows.map((row) => ({ variantId: row.id, onHand: 0 }))))
+  }
+  return delisted.rows.length
+}
+
+/** The run's items of the products it applies, with their product and position within it (file order). */
 function variantSource(b: string, r: string) {
   return sql`
-    select i.item_id, i.size, i.colour, i.gtin, i.price_minor, i.compare_at_minor, i.weight_grams, ip.product_id,
+    select i.item_id, i.size, i.colour, i.gtin, i.price_minor, i.compare_at_minor, i.weight_grams, i.link, i.mpn,
+      i.availability, i.availability_date, ip.product_id,
       (row_number() over (partition by i.group_id order by i.seq) - 1)::int as position
     from import_items i
     join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
-    where i.brand_id = ${b} and i.run_id = ${r}
+    where i.brand_id = ${b} and i.run_id = ${r} and not ip.skip
   `
 }
 
@@ -297,8 +383,10 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
     sql`
     with src as (
       select v.id as variant_id, i.sale_price_minor, i.sale_starts_at, i.sale_ends_at
-      from import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
-      where i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is not null
+      from import_items i
+      join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+      join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      where i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is not null and not ip.skip
     ), up as (
       insert into scheduled_prices (brand_id, id, variant_id, price_minor, starts_at, ends_at, source, run_id,
         created_at)
@@ -313,9 +401,11 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
       returning variant_id
     ), del as (
       delete from scheduled_prices sp
-      using import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
+      using import_items i
+        join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+        join variants v on v.brand_id = ${b} and v.sku = i.item_id
       where sp.brand_id = ${b} and sp.source = 'feed' and sp.variant_id = v.id
-        and i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is null
+        and i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is null and not ip.skip
       returning sp.variant_id
     ), changed as (
       select variant_id from up union select variant_id from del
@@ -326,37 +416,6 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
         and ip.brand_id = ${b} and ip.run_id = ${r} and ip.existed and ip.product_id = v.product_id
     )
     select count(*)::int as n from changed
-  `,
-  )
-}
-
-/**
- * Stock (the inventory module's table, written here set-based because a per-variant call would
- * cost a round trip per item): a quantity from the feed sets on_hand; no quantity leaves it alone
- * (a new variant starts at 0). Reservations are never touched.
- */
-async function applyStock(ctx: BrandCtx, r: string): Promise<number> {
-  const b = ctx.brand.id
-  return count(
-    ctx,
-    sql`
-    with q as (
-      select v.id as variant_id, i.on_hand
-      from import_items i join variants v on v.brand_id = ${b} and v.sku = i.item_id
-      where i.brand_id = ${b} and i.run_id = ${r}
-    ), set_on_hand as (
-      insert into stock_levels (brand_id, variant_id, on_hand, updated_at)
-      select ${b}, variant_id, on_hand, ${ctx.now} from q where on_hand is not null
-      on conflict (brand_id, variant_id) do update set on_hand = excluded.on_hand, updated_at = excluded.updated_at
-        where stock_levels.on_hand <> excluded.on_hand
-      returning 1
-    ), initial as (
-      insert into stock_levels (brand_id, variant_id, on_hand, updated_at)
-      select ${b}, variant_id, 0, ${ctx.now} from q where on_hand is null
-      on conflict (brand_id, variant_id) do nothing
-      returning 1
-    )
-    select count(*)::int as n from set_on_hand
   `,
   )
 }

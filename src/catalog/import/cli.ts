@@ -10,7 +10,7 @@ import { migrateToLatest } from '../../platform/db/migrate.ts'
 import { pollInboxOnce, startInboxWorker } from './drop-folder.ts'
 import { importFeed } from './import-feed.ts'
 import type { FeedFormat } from './parse/index.ts'
-import { listImportRejections } from './runs.ts'
+import { listImportRejections, reapInterruptedRuns } from './runs.ts'
 
 export const importHelp = `Usage: vitrine import --brand <slug> [--mode full|delta] [--dry-run] [--force] <file>
 
@@ -121,7 +121,7 @@ export async function importCommand(args: string[], deps: CommandDeps): Promise<
       `Import of ${basename(file)} into ${brand.slug} (${values.mode}${values['dry-run'] ? ', dry run: nothing was changed' : ''}): ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  items read   ${n(run.itemsRead)}`,
       `  products     created ${n(c.created)} · updated ${n(c.updated)} · unchanged ${n(c.unchanged)} · archived ${n(c.archived)}`,
-      `  variants     created ${n(c.variantsCreated)} · updated ${n(c.variantsUpdated)} · stock levels set ${n(c.stockUpdated)}`,
+      `  variants     created ${n(c.variantsCreated)} · updated ${n(c.variantsUpdated)} · delisted ${n(c.variantsDelisted)} · stock levels set ${n(c.stockUpdated)}`,
       `  rejected     ${n(c.rejected)} line${c.rejected === 1 ? '' : 's'}`,
     ]
     if (run.error) {
@@ -164,6 +164,7 @@ export async function workerCommand(args: string[], deps: CommandDeps): Promise<
   try {
     await migrateToLatest(database.db)
     const makeCtx = () => ({ db: database.db, now: new Date(), actor: cliActor('worker'), log: deps.log })
+    await reapInterruptedRuns(makeCtx())
     deps.log.info({ inbox, intervalS }, 'watching the drop folder')
     if (values.once) {
       await pollInboxOnce(makeCtx(), inbox)

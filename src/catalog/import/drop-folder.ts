@@ -122,15 +122,24 @@ export interface InboxWorker {
 
 /**
  * Polls the drop folder every `intervalMs` (one poll at a time) until stopped; each poll gets a
- * fresh context (its own "now"). Runs in `vitrine worker`, or inside `serve` in embedded mode.
+ * fresh context (its own "now"). Runs in `vitrine worker`, or inside `serve` in embedded mode, where
+ * `onImported` lets the server refresh its brand directory after an import changed a catalog.
  */
-export function startInboxWorker(makeCtx: () => Ctx, inboxDir: string, intervalMs = 2000): InboxWorker {
+export function startInboxWorker(
+  makeCtx: () => Ctx,
+  inboxDir: string,
+  intervalMs = 2000,
+  options: { onImported?: (result: PollResult) => void | Promise<void> } = {},
+): InboxWorker {
   let stopped = false
   let timer: NodeJS.Timeout | null = null
   let current: Promise<unknown> = Promise.resolve()
   const tick = () => {
     const ctx = makeCtx()
     current = pollInboxOnce(ctx, inboxDir)
+      .then(async (result) => {
+        if (result.imported.length > 0) await options.onImported?.(result)
+      })
       .catch((error: unknown) => ctx.log.error({ err: error, inbox: inboxDir }, 'drop-folder poll failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs)

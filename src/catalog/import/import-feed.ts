@@ -4,12 +4,15 @@ import { ArchiveRefused, applyImport, rejectUntitledProducts } from './apply-imp
 import { type FeedFormat, FeedStructureError, parseFeed } from './parse/index.ts'
 import {
   finishRun,
+  heartbeat,
+  heartbeatEveryMs,
   type ImportCounts,
   type ImportMode,
   type ImportSource,
   insertRun,
   noCounts,
   type RunOutcome,
+  reapInterruptedRuns,
   recordProgress,
 } from './runs.ts'
 import { stageFeed } from './stage-items.ts'
@@ -32,13 +35,16 @@ export interface ImportFeedInput {
   maxBytes?: number
   /** Called after each staged batch with the items read so far (the CLI's progress bar). */
   onProgress?: (itemsRead: number) => void
-  /** When the run ends; the wall clock by default (ctx.now is the run's start). */
+  /** Heartbeats and the run's end; the wall clock by default (ctx.now is the run's start). */
   clock?: () => Date
 }
 
 export interface ImportFeedResult extends RunOutcome {
   runId: string
 }
+
+/** Runs this process is executing now (the reaper must not take them for dead ones). */
+const runningHere = new Set<string>()
 
 /** How often the run row's items_read moves while staging (what GET …/imports/:id shows). */
 const progressEveryMs = 1000
@@ -55,6 +61,8 @@ const progressEveryMs = 1000
 export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise<ImportFeedResult> {
   const runId = input.runId ?? newId()
   const clock = input.clock ?? (() => new Date())
+  // Runs of this brand left `running` by a process that died are closed before this one starts.
+  await reapInterruptedRuns(ctx, { brandId: ctx.brand.id, except: runningHere })
   if (!input.runId) {
     await insertRun(ctx, {
       id: runId,
@@ -70,6 +78,19 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   let itemsRead = 0
   let lastSaved = Date.now()
   let outcome: RunOutcome
+  runningHere.add(runId)
+  // Staging records progress (and so a heartbeat) every second; the apply is one transaction, so
+  // a timer beats for it from another connection (on PGlite it waits for the transaction, which
+  // is why runs of this process are never reaped by it: `runningHere`).
+  let beating: Promise<void> | null = null
+  const beat = setInterval(() => {
+    beating ??= heartbeat(ctx, runId, clock())
+      .catch((error: unknown) => ctx.log.warn({ err: error, runId }, 'import heartbeat failed'))
+      .finally(() => {
+        beating = null
+      })
+  }, heartbeatEveryMs)
+  beat.unref()
   try {
     const events = parseFeed(input.input, {
       defaultCurrency: ctx.brand.currency,
@@ -81,7 +102,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
       input.onProgress?.(read)
       if (Date.now() - lastSaved >= progressEveryMs) {
         lastSaved = Date.now()
-        await recordProgress(ctx, runId, read)
+        await recordProgress(ctx, runId, read, clock())
       }
     })
     itemsRead = staged.itemsRead
@@ -106,13 +127,15 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
     }
   }
 
+  clearInterval(beat)
+  await beating
   try {
     await ctx.db.deleteFrom('import_items').where('brand_id', '=', ctx.brand.id).where('run_id', '=', runId).execute()
   } catch (error) {
     ctx.log.warn({ err: error, runId }, 'could not clear the staging rows of an import run')
   }
   if (outcome.status === 'failed') outcome.counts = { ...outcome.counts, rejected: await countRejections(ctx, runId) }
-  await finishRun(ctx, runId, outcome, clock())
+  await finishRun(ctx, runId, outcome, clock()).finally(() => runningHere.delete(runId))
   ctx.log.info({ runId, status: outcome.status, itemsRead, ...outcome.counts }, 'import run finished')
   return { runId, ...outcome }
 }

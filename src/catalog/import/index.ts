@@ -22,4 +22,5 @@ export {
   type ImportSource,
   listImportRejections,
   listImportRuns,
+  reapInterruptedRuns,
 } from './runs.ts'

@@ -28,6 +28,9 @@ const Counts = {
   rejected: Type.Integer(),
   variantsCreated: Type.Integer(),
   variantsUpdated: Type.Integer(),
+  variantsDelisted: Type.Integer({
+    description: 'Variants of products the full feed still lists that it no longer lists: delisted, stock off sale',
+  }),
   stockUpdated: Type.Integer(),
 }
 const ImportRunSchema = Type.Object({
@@ -52,6 +55,7 @@ const ImportRunSchema = Type.Object({
     }),
     Type.Null(),
   ]),
+  heartbeatAt: Nullable(DateTime),
 })
 const Page = Type.Object(
   {

@@ -1,5 +1,6 @@
+import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
-import type { Actor } from '../../platform/ctx.ts'
+import type { Actor, Ctx } from '../../platform/ctx.ts'
 import type { ImportRunRow } from '../../platform/db/schema.ts'
 
 export type ImportSource = 'cli' | 'api' | 'drop-folder'
@@ -15,6 +16,8 @@ export interface ImportCounts {
   rejected: number
   variantsCreated: number
   variantsUpdated: number
+  /** Variants of listed products that a full feed no longer lists (see apply-import.ts). */
+  variantsDelisted: number
   stockUpdated: number
 }
 
@@ -32,6 +35,8 @@ export interface ImportRun extends ImportCounts {
   status: 'running' | 'succeeded' | 'failed'
   itemsRead: number
   error: { reason: string; line: number | null; column: number | null } | null
+  /** Last sign of life of the process running it (null for runs recorded before heartbeats). */
+  heartbeatAt: Date | null
 }
 
 export interface ImportRejection {
@@ -72,6 +77,7 @@ export async function insertRun(ctx: BrandCtx, run: NewImportRun): Promise<void>
       started_by: describeActor(ctx.actor),
       started_at: ctx.now,
       finished_at: null,
+      heartbeat_at: ctx.now,
       error: null,
       error_line: null,
       error_column: null,
@@ -79,13 +85,65 @@ export async function insertRun(ctx: BrandCtx, run: NewImportRun): Promise<void>
     .execute()
 }
 
-export async function recordProgress(ctx: BrandCtx, runId: string, itemsRead: number): Promise<void> {
+/** Items read so far, and a heartbeat: the run is alive at `at`. */
+export async function recordProgress(ctx: BrandCtx, runId: string, itemsRead: number, at: Date): Promise<void> {
   await ctx.db
     .updateTable('import_runs')
-    .set({ items_read: itemsRead })
+    .set({ items_read: itemsRead, heartbeat_at: at })
     .where('brand_id', '=', ctx.brand.id)
     .where('id', '=', runId)
     .execute()
+}
+
+/** The run is alive at `at` (written while the catalog transaction runs, from another connection). */
+export async function heartbeat(ctx: BrandCtx, runId: string, at: Date): Promise<void> {
+  await ctx.db
+    .updateTable('import_runs')
+    .set({ heartbeat_at: at })
+    .where('brand_id', '=', ctx.brand.id)
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .execute()
+}
+
+/** How often a running import says it is alive. */
+export const heartbeatEveryMs = 30_000
+/** A run silent for this long was left by a process that stopped (10 missed heartbeats). */
+export const interruptedAfterMs = 10 * heartbeatEveryMs
+
+export interface ReapOptions {
+  /** Only this brand's runs (an import starting); all brands when absent (a server or worker starting). */
+  brandId?: string
+  /** Runs this process is running itself: never reaped, however long their transaction keeps them silent. */
+  except?: ReadonlySet<string>
+  staleAfterMs?: number
+}
+
+/**
+ * Closes as failed the runs left `running` by a process that crashed or was killed: their last
+ * heartbeat is older than `staleAfterMs` before ctx.now. Their staging rows go too. Returns them.
+ */
+export async function reapInterruptedRuns(
+  ctx: Ctx,
+  options: ReapOptions = {},
+): Promise<Array<{ brandId: string; id: string }>> {
+  const staleBefore = new Date(ctx.now.getTime() - (options.staleAfterMs ?? interruptedAfterMs))
+  const except = [...(options.except ?? [])]
+  const { rows } = await sql<{ brand_id: string; id: string }>`
+    update import_runs set status = 'failed', finished_at = ${ctx.now},
+      error = 'interrupted: the process running it stopped (no heartbeat since '
+        || to_char(coalesce(heartbeat_at, started_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
+    where status = 'running' and coalesce(heartbeat_at, started_at) < ${staleBefore}
+      ${options.brandId === undefined ? sql`` : sql`and brand_id = ${options.brandId}`}
+      and not (id = any(${except}::uuid[]))
+    returning brand_id, id
+  `.execute(ctx.db)
+  for (const run of rows) {
+    await sql`delete from import_items where brand_id = ${run.brand_id} and run_id = ${run.id}`.execute(ctx.db)
+    await sql`delete from import_products where brand_id = ${run.brand_id} and run_id = ${run.id}`.execute(ctx.db)
+    ctx.log.warn({ brandId: run.brand_id, runId: run.id }, 'import run interrupted: marked failed')
+  }
+  return rows.map((r) => ({ brandId: r.brand_id, id: r.id }))
 }
 
 export async function insertRejections(ctx: BrandCtx, runId: string, rejections: ImportRejection[]): Promise<void> {
@@ -127,7 +185,9 @@ export async function finishRun(ctx: BrandCtx, runId: string, outcome: RunOutcom
       rejected: c.rejected,
       variants_created: c.variantsCreated,
       variants_updated: c.variantsUpdated,
+      variants_delisted: c.variantsDelisted,
       stock_updated: c.stockUpdated,
+      heartbeat_at: finishedAt,
       error: outcome.error?.reason.slice(0, 2000) ?? null,
       error_line: outcome.error?.line ?? null,
       error_column: outcome.error?.column ?? null,
@@ -187,6 +247,7 @@ export const noCounts: ImportCounts = {
   rejected: 0,
   variantsCreated: 0,
   variantsUpdated: 0,
+  variantsDelisted: 0,
   stockUpdated: 0,
 }
 
@@ -211,7 +272,9 @@ function toRun(r: ImportRunRow): ImportRun {
     rejected: r.rejected,
     variantsCreated: r.variants_created,
     variantsUpdated: r.variants_updated,
+    variantsDelisted: r.variants_delisted,
     stockUpdated: r.stock_updated,
     error: r.error === null ? null : { reason: r.error, line: r.error_line, column: r.error_column },
+    heartbeatAt: r.heartbeat_at,
   }
 }

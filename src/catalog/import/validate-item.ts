@@ -25,6 +25,13 @@ export interface StagedItem {
   /** null: the feed says nothing about stock, and on_hand is left as it is. */
   onHand: number | null
   weightGrams: number | null
+  /** The variant's page on the brand's own site (Google `link`). */
+  link: string | null
+  /** Manufacturer part number (Google `mpn`). */
+  mpn: string | null
+  availability: 'in_stock' | 'out_of_stock' | 'preorder' | 'backorder' | null
+  /** When a preorder/backorder item becomes available (Google `availability_date`). */
+  availabilityDate: Date | null
 }
 
 const maxMinor = 100_000_000_00
@@ -32,6 +39,7 @@ const maxMinor = 100_000_000_00
 const maxKey = 100
 const maxTitle = 300
 const maxImages = 20
+const maxLink = 2000
 
 /**
  * Turns a parsed item into what the catalog stores, or says why it cannot be imported. Prices:
@@ -55,6 +63,8 @@ export function validateItem(item: FeedItem, currency: string): StagedItem | { r
   if (item.weightGrams !== null && !(Number.isInteger(item.weightGrams) && item.weightGrams >= 0)) {
     return { reason: 'weight must be a non-negative number of grams' }
   }
+  if (item.mpn !== null && item.mpn.length > maxKey) return { reason: `mpn longer than ${maxKey} characters` }
+  if (item.link !== null && item.link.length > maxLink) return { reason: `link longer than ${maxLink} characters` }
   const { saleStartsAt, saleEndsAt } = item
   if (saleStartsAt && saleEndsAt && saleStartsAt >= saleEndsAt) return { reason: 'sale period ends before it starts' }
 
@@ -98,6 +108,10 @@ export function validateItem(item: FeedItem, currency: string): StagedItem | { r
     saleEndsAt: scheduled ? saleEndsAt : null,
     onHand,
     weightGrams: item.weightGrams,
+    link: item.link,
+    mpn: item.mpn,
+    availability: item.availability,
+    availabilityDate: item.availabilityDate,
   }
 }
 

@@ -2,7 +2,7 @@ import type { BrandCtx } from '../../brands/brand.ts'
 import { shipStock } from '../../inventory/index.ts'
 import { canTransition, getOrder, markShipped } from '../../orders/index.ts'
 import type { DespatchAdvice } from './documents.ts'
-import { findOrderIdForUpdate, type InboundOutcome, insertShipment, type LineError } from './queries.ts'
+import { findOrderIdForUpdate, type InboundOutcome, insertShipment, type LineError, shippedByLine } from './queries.ts'
 
 export interface ApplyResult {
   outcome: InboundOutcome
@@ -11,10 +11,14 @@ export interface ApplyResult {
 }
 
 /**
- * The ERP shipped an order: the order becomes 'shipped' with its carrier and tracking, and the
- * shipped units leave the warehouse (off on_hand and reserved). Runs inside the caller's
- * transaction. Lines are matched to the order's lines by SKU or GTIN; a document without lines
- * ships the whole order. An unknown or no longer placed order rejects the document, changing nothing.
+ * The ERP shipped an order, in whole or in part. Each advice records a shipment (carrier,
+ * tracking, the lines and quantities it covers) and takes the shipped units out of the warehouse
+ * (off on_hand and reserved). The order becomes 'shipped' when every line is shipped in full, by
+ * this advice or by earlier ones, and 'partially_shipped' until then (no longer cancellable: the
+ * shipped units are gone), with its shipments listed (GET …/orders/:id/erp). Lines are matched
+ * to the order's lines by SKU or GTIN; an advice without lines ships everything not shipped yet. Runs inside the caller's transaction (the order row is
+ * locked, so two advices for one order apply one after the other). An unknown order, one shipped
+ * or cancelled, or an advice that ships nothing rejects the document, changing nothing.
  */
 export async function applyDespatchAdvice(ctx: BrandCtx, doc: DespatchAdvice): Promise<ApplyResult> {
   const reference = doc.orderNumber ?? doc.orderUuid ?? '(none)'
@@ -23,11 +27,13 @@ export async function applyDespatchAdvice(ctx: BrandCtx, doc: DespatchAdvice): P
   if (!order) return rejected(`order ${reference} not found`)
   if (!canTransition(order.status, 'ship')) return rejected(`order ${order.number} is ${order.status}`)
 
+  const before = await shippedByLine(ctx, order)
+  const remaining = new Map(order.lines.map((l) => [l.lineNo, l.quantity - (before.get(l.lineNo) ?? 0)]))
   const errors: LineError[] = []
-  let shipped = order.lines.map((l) => ({ variantId: l.variantId, sku: l.sku, quantity: l.quantity }))
-  if (doc.lines.length > 0) {
-    const remaining = new Map(order.lines.map((l) => [l.lineNo, l.quantity]))
-    const byVariant = new Map<string, { variantId: string; sku: string; quantity: number }>()
+  const shipping = new Map<number, number>()
+  if (doc.lines.length === 0) {
+    for (const [lineNo, left] of remaining) if (left > 0) shipping.set(lineNo, left)
+  } else {
     for (const line of doc.lines) {
       const match = order.lines.find(
         (l) => (line.sku !== null && l.sku === line.sku) || (line.gtin !== null && l.gtin === line.gtin),
@@ -38,28 +44,42 @@ export async function applyDespatchAdvice(ctx: BrandCtx, doc: DespatchAdvice): P
       }
       const left = remaining.get(match.lineNo) ?? 0
       const quantity = Math.min(line.quantity, left)
-      if (quantity < line.quantity) errors.push({ line: line.line, reason: `more ${match.sku} shipped than ordered` })
+      if (quantity < line.quantity) {
+        errors.push({ line: line.line, reason: `more ${match.sku} shipped than ordered and not yet shipped` })
+      }
       remaining.set(match.lineNo, left - quantity)
-      const entry = byVariant.get(match.variantId) ?? { variantId: match.variantId, sku: match.sku, quantity: 0 }
-      entry.quantity += quantity
-      byVariant.set(match.variantId, entry)
+      shipping.set(match.lineNo, (shipping.get(match.lineNo) ?? 0) + quantity)
     }
-    shipped = [...byVariant.values()].filter((l) => l.quantity > 0)
-    if (shipped.length === 0) return { outcome: 'rejected', summary: { order: order.number }, errors }
+  }
+  const shipped = order.lines
+    .filter((l) => (shipping.get(l.lineNo) ?? 0) > 0)
+    .map((l) => ({ lineNo: l.lineNo, variantId: l.variantId, sku: l.sku, quantity: shipping.get(l.lineNo)! }))
+  if (shipped.length === 0) {
+    if (errors.length === 0) errors.push({ line: null, reason: `order ${order.number}: nothing left to ship` })
+    return { outcome: 'rejected', summary: { order: order.number }, errors }
   }
 
-  await markShipped(ctx, order.id)
+  if (doc.lines.length === 0) for (const l of shipped) remaining.set(l.lineNo, 0)
+  const complete = [...remaining.values()].every((left) => left <= 0)
+  await markShipped(ctx, order.id, complete)
   await shipStock(ctx, shipped)
   await insertShipment(ctx, {
     orderId: order.id,
     documentId: doc.id,
     carrier: doc.carrier,
     tracking: doc.tracking,
-    lines: shipped.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    lines: shipped.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
   })
   return {
     outcome: errors.length === 0 ? 'applied' : 'partially-applied',
-    summary: { order: order.number, carrier: doc.carrier, tracking: doc.tracking, units: sum(shipped) },
+    summary: {
+      order: order.number,
+      carrier: doc.carrier,
+      tracking: doc.tracking,
+      units: sum(shipped),
+      orderShipped: complete,
+      unitsLeftToShip: [...remaining.values()].reduce((n, left) => n + Math.max(0, left), 0),
+    },
     errors,
   }
 }

@@ -36,7 +36,32 @@ export interface InventoryReport {
   lines: InventoryLine[]
 }
 
-export type InboundDocument = DespatchAdvice | InventoryReport
+/**
+ * StockAvailabilityReport: the same absolute levels as an InventoryReport; a line may carry the
+ * date from which its quantity is available (cbc:AvailabilityDate).
+ */
+export interface StockAvailabilityReport {
+  type: 'StockAvailabilityReport'
+  id: string
+  lines: Array<InventoryLine & { availableFrom: string | null }>
+}
+
+/** The ERP's answer to our Order: accepted, conditionally accepted, acknowledged or rejected. */
+export interface OrderResponse {
+  type: 'OrderResponse'
+  id: string
+  orderNumber: string | null
+  orderUuid: string | null
+  /** UN/CEFACT 4343 as UBL uses it: AP accepted, CA conditionally accepted, AB acknowledged, RE rejected. */
+  code: string | null
+  response: 'accepted' | 'conditionally-accepted' | 'acknowledged' | 'rejected'
+  note: string | null
+  lines: Array<{ line: string; status: string; note: string | null }>
+}
+
+export type InboundDocument = DespatchAdvice | InventoryReport | StockAvailabilityReport | OrderResponse
+
+export const inboundTypes = ['DespatchAdvice', 'InventoryReport', 'StockAvailabilityReport', 'OrderResponse'] as const
 
 export class InvalidDocument extends BadRequest {
   constructor(reason: string) {
@@ -44,19 +69,90 @@ export class InvalidDocument extends BadRequest {
   }
 }
 
-/** Parses and reads a UBL DespatchAdvice or InventoryReport; anything else is a 400. */
+/** Parses and reads one of the UBL documents an ERP sends us (inboundTypes); anything else is a 400. */
 export function readInboundDocument(body: string): InboundDocument {
   const root = parseXml(body)
   const id = textAt(root, 'ID')
-  const known = root.name === 'DespatchAdvice' || root.name === 'InventoryReport'
+  const known = (inboundTypes as readonly string[]).includes(root.name)
   if (!known || root.uri !== ublNamespace(root.name)) {
     throw new InvalidDocument(
-      `unsupported document {${root.uri}}${root.name}: send a UBL DespatchAdvice or InventoryReport`,
+      `unsupported document {${root.uri}}${root.name}: send a UBL ${inboundTypes.slice(0, -1).join(', ')} or ${inboundTypes.at(-1)}`,
     )
   }
   if (id === null) throw new InvalidDocument(`${root.name} has no cbc:ID`)
   if (id.length > 200) throw new InvalidDocument('cbc:ID is longer than 200 characters')
-  return root.name === 'DespatchAdvice' ? readDespatchAdvice(root, id) : readInventoryReport(root, id)
+  switch (root.name) {
+    case 'DespatchAdvice':
+      return readDespatchAdvice(root, id)
+    case 'InventoryReport':
+      return readInventoryReport(root, id)
+    case 'StockAvailabilityReport':
+      return readStockAvailabilityReport(root, id)
+    default:
+      return readOrderResponse(root, id)
+  }
+}
+
+function readStockAvailabilityReport(root: XmlTree, id: string): StockAvailabilityReport {
+  return {
+    type: 'StockAvailabilityReport',
+    id,
+    lines: childrenNamed(root, 'StockAvailabilityReportLine').map((line) => {
+      const date = textAt(line, 'AvailabilityDate')
+      if (date !== null && !/^\d{4}-\d{2}-\d{2}/.test(date)) {
+        throw new InvalidDocument(`line ${textAt(line, 'ID') ?? '?'}: cbc:AvailabilityDate is not a date`)
+      }
+      return {
+        line: lineNumber(line),
+        quantity: quantity(line, 'Quantity'),
+        availableFrom: date === null ? null : date.slice(0, 10),
+        ...itemRef(line),
+      }
+    }),
+  }
+}
+
+const responseCodes: Record<string, OrderResponse['response']> = {
+  AP: 'accepted',
+  CA: 'conditionally-accepted',
+  AB: 'acknowledged',
+  RE: 'rejected',
+}
+
+function readOrderResponse(root: XmlTree, id: string): OrderResponse {
+  const code = textAt(root, 'OrderResponseCode')?.toUpperCase() ?? null
+  // Without a code the response is a plain acceptance (UBL's OrderResponse "with changes" lists
+  // them per line); an unknown code is refused rather than guessed.
+  const response = code === null ? 'accepted' : responseCodes[code]
+  if (response === undefined) {
+    throw new InvalidDocument(`cbc:OrderResponseCode ${code} is not one of ${Object.keys(responseCodes).join(', ')}`)
+  }
+  return {
+    type: 'OrderResponse',
+    id,
+    orderNumber: textAt(root, 'OrderReference', 'ID'),
+    orderUuid: textAt(root, 'OrderReference', 'UUID'),
+    code,
+    response,
+    note:
+      childrenNamed(root, 'Note')
+        .map((n) => n.text)
+        .filter(Boolean)
+        .join('\n')
+        .slice(0, 2000) || null,
+    lines: childrenNamed(root, 'OrderLine').flatMap((orderLine) => {
+      const item = child(orderLine, 'LineItem')
+      const status = textAt(item, 'LineStatusCode')
+      if (status === null || status === 'NoStatus') return []
+      return [
+        {
+          line: (textAt(item, 'ID') ?? '?').slice(0, 50),
+          status: status.slice(0, 50),
+          note: textAt(item, 'Note')?.slice(0, 500) ?? null,
+        },
+      ]
+    }),
+  }
 }
 
 function readDespatchAdvice(root: XmlTree, id: string): DespatchAdvice {

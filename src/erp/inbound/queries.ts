@@ -15,8 +15,10 @@ export interface LineError {
  */
 export async function claimInbound(
   ctx: BrandCtx,
-  doc: { type: string; id: string; receivedBy: string },
+  doc: { type: string; id: string; receivedBy: string; source?: 'http' | 'inbox'; fileName?: string | null },
 ): Promise<string | null> {
+  const source = doc.source ?? 'http'
+  const fileName = doc.fileName ?? null
   const row = await ctx.db
     .insertInto('erp_inbound')
     .values({
@@ -29,11 +31,19 @@ export async function claimInbound(
       outcome: 'recorded',
       summary: '{}',
       errors: '[]',
+      source,
+      file_name: fileName,
     })
     .onConflict((oc) =>
       oc
         .columns(['brand_id', 'document_type', 'document_id'])
-        .doUpdateSet({ received_at: ctx.now, received_by: doc.receivedBy, outcome: 'recorded' })
+        .doUpdateSet({
+          received_at: ctx.now,
+          received_by: doc.receivedBy,
+          outcome: 'recorded',
+          source,
+          file_name: fileName,
+        })
         .where('erp_inbound.outcome', '=', 'rejected'),
     )
     .returning('id')
@@ -114,7 +124,7 @@ export async function insertShipment(
     documentId: string
     carrier: string | null
     tracking: string | null
-    lines: Array<{ sku: string; quantity: number }>
+    lines: Array<{ lineNo: number; sku: string; quantity: number }>
   },
 ): Promise<void> {
   await ctx.db
@@ -127,6 +137,56 @@ export async function insertShipment(
       tracking: shipment.tracking,
       shipped_at: ctx.now,
       lines: JSON.stringify(shipment.lines),
+    })
+    .execute()
+}
+
+/**
+ * Units of each order line already shipped by earlier advices. Shipments recorded before line
+ * numbers were kept name only the SKU: those count against the order's line of that SKU.
+ */
+export async function shippedByLine(
+  ctx: BrandCtx,
+  order: { id: string; lines: ReadonlyArray<{ lineNo: number; sku: string }> },
+): Promise<Map<number, number>> {
+  const rows = await ctx.db
+    .selectFrom('order_shipments')
+    .select('lines')
+    .where('brand_id', '=', ctx.brand.id)
+    .where('order_id', '=', order.id)
+    .execute()
+  const shipped = new Map<number, number>()
+  for (const row of rows) {
+    for (const line of row.lines) {
+      const lineNo = line.lineNo ?? order.lines.find((l) => l.sku === line.sku)?.lineNo
+      if (lineNo !== undefined) shipped.set(lineNo, (shipped.get(lineNo) ?? 0) + line.quantity)
+    }
+  }
+  return shipped
+}
+
+export async function insertOrderResponse(
+  ctx: BrandCtx,
+  response: {
+    orderId: string
+    documentId: string
+    response: 'accepted' | 'conditionally-accepted' | 'acknowledged' | 'rejected'
+    code: string | null
+    note: string | null
+    lines: Array<{ line: string; status: string; note: string | null }>
+  },
+): Promise<void> {
+  await ctx.db
+    .insertInto('erp_order_responses')
+    .values({
+      brand_id: ctx.brand.id,
+      order_id: response.orderId,
+      document_id: response.documentId,
+      response: response.response,
+      code: response.code,
+      note: response.note,
+      lines: JSON.stringify(response.lines),
+      received_at: ctx.now,
     })
     .execute()
 }

@@ -4,7 +4,8 @@ import { withDb } from '../../platform/ctx.ts'
 import { inTransaction } from '../../platform/db/transaction.ts'
 import { type ApplyResult, applyDespatchAdvice } from './apply-despatch-advice.ts'
 import { applyInventoryReport } from './apply-inventory-report.ts'
-import { readInboundDocument } from './documents.ts'
+import { applyOrderResponse } from './apply-order-response.ts'
+import { type InboundDocument, readInboundDocument } from './documents.ts'
 import { claimInbound, finishInbound, type LineError } from './queries.ts'
 
 export interface ReceiveDocumentResult {
@@ -21,15 +22,24 @@ export interface ReceiveDocumentResult {
  * claimed by (type, cbc:ID) so a re-send is acknowledged as a duplicate and not applied twice,
  * applied, and its outcome recorded — claim, changes and record in one transaction.
  */
-export async function receiveDocument(ctx: BrandCtx, body: string): Promise<ReceiveDocumentResult> {
+export async function receiveDocument(
+  ctx: BrandCtx,
+  body: string,
+  from: { source: 'http' | 'inbox'; fileName?: string } = { source: 'http' },
+): Promise<ReceiveDocumentResult> {
   const doc = readInboundDocument(body)
   const base = { documentType: doc.type, documentId: doc.id }
   const result = await inTransaction(ctx.db, async (tx) => {
     const txCtx = withDb(ctx, tx)
-    const inboundId = await claimInbound(txCtx, { type: doc.type, id: doc.id, receivedBy: auditActor(ctx).label })
+    const inboundId = await claimInbound(txCtx, {
+      type: doc.type,
+      id: doc.id,
+      receivedBy: auditActor(ctx).label,
+      source: from.source,
+      fileName: from.fileName ?? null,
+    })
     if (inboundId === null) return null
-    const applied: ApplyResult =
-      doc.type === 'DespatchAdvice' ? await applyDespatchAdvice(txCtx, doc) : await applyInventoryReport(txCtx, doc)
+    const applied = await apply(txCtx, doc)
     await finishInbound(txCtx, inboundId, applied)
     return { inboundId, ...applied }
   })
@@ -43,3 +53,21 @@ export async function receiveDocument(ctx: BrandCtx, body: string): Promise<Rece
     errors: result.errors,
   }
 }
+
+function apply(ctx: BrandCtx, doc: InboundDocument): Promise<ApplyResult> {
+  switch (doc.type) {
+    case 'DespatchAdvice':
+      return applyDespatchAdvice(ctx, doc)
+    case 'OrderResponse':
+      return applyOrderResponse(ctx, doc)
+    case 'InventoryReport':
+    case 'StockAvailabilityReport':
+      return applyInventoryReport(ctx, doc)
+  }
+}
+
+/** Stock reports change the catalog version: the brand directory must reload after one. */
+export const changesCatalog = (receipt: ReceiveDocumentResult): boolean =>
+  (receipt.documentType === 'InventoryReport' || receipt.documentType === 'StockAvailabilityReport') &&
+  receipt.status !== 'duplicate' &&
+  receipt.status !== 'rejected'

@@ -4,7 +4,7 @@ import type { BrandDirectory } from '../../brands/brand-directory.ts'
 import { adminBrandCtx } from '../../brands/http.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { Nullable, problems, Slug } from '../../platform/http/schemas.ts'
-import { receiveDocument } from './receive-document.ts'
+import { changesCatalog, receiveDocument } from './receive-document.ts'
 
 /** Larger bodies are refused by Fastify (413 payload-too-large) before they are read. */
 const maxDocumentBytes = 5 * 1024 * 1024
@@ -24,7 +24,7 @@ const ReceiptSchema = Type.Object({
 })
 
 /**
- * Inbound ERP documents (UBL 2.4 DespatchAdvice, InventoryReport). In the admin scope so the
+ * Inbound ERP documents (UBL 2.4 DespatchAdvice, InventoryReport, StockAvailabilityReport, OrderResponse). In the admin scope so the
  * access guard authenticates the brand's API key and checks `erp:inbound` on the :slug brand
  * (another brand's key gets a 404).
  */
@@ -46,7 +46,8 @@ export const erpInboundAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: 
       config: { permission: 'erp:inbound' },
       schema: {
         tags: ['admin'],
-        summary: 'Receive a UBL DespatchAdvice (order shipped) or InventoryReport (absolute stock) from the ERP',
+        summary:
+          'Receive a UBL DespatchAdvice (shipped lines), InventoryReport or StockAvailabilityReport (absolute stock) or OrderResponse (accepted/rejected) from the ERP',
         description:
           'Body: application/xml, at most 5 MB, no DOCTYPE. A document is identified by its type and cbc:ID; ' +
           'a re-send answers {"status":"duplicate"} and changes nothing.',
@@ -59,7 +60,7 @@ export const erpInboundAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: 
       const ctx = adminBrandCtx(request, db, brands, request.params.slug)
       const receipt = await receiveDocument(ctx, request.body as string)
       // A stock report changed the catalog version: refresh the directory as the stock route does.
-      if (receipt.documentType === 'InventoryReport' && receipt.status !== 'duplicate') await brands.refresh()
+      if (changesCatalog(receipt)) await brands.refresh()
       return receipt
     },
   )

@@ -30,76 +30,97 @@ export interface HttpTransportOptions {
 export function httpTransport(options: HttpTransportOptions): Transport {
   const url = new URL(options.url)
   const client = url.protocol === 'https:' ? https : http
-  const agent = url.protocol === 'https:' ? agents.https : agents.http
+  // Parsed once: every request of the transport reuses them.
+  const target = {
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port || undefined,
+    path: `${url.pathname}${url.search}`,
+    ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+    method: 'POST',
+    agent: url.protocol === 'https:' ? agents.https : agents.http,
+  }
   const key = resolveSecret(options.secret)
   const connectTimeoutMs = options.connectTimeoutMs ?? 3000
   const timeoutMs = options.timeoutMs ?? 10_000
+
+  const post = (
+    body: Buffer,
+    headers: http.OutgoingHttpHeaders,
+    signal: AbortSignal | undefined,
+    mayRetry: boolean,
+  ): Promise<DeliveryOutcome> =>
+    new Promise((resolve) => {
+      let settled = false
+      const finish = (outcome: DeliveryOutcome | Promise<DeliveryOutcome>) => {
+        if (settled) return
+        settled = true
+        clearTimeout(total)
+        clearTimeout(connect)
+        resolve(outcome)
+      }
+      const req = client.request({ ...target, headers, ...(signal ? { signal } : {}) })
+      const total = setTimeout(() => {
+        finish({ ok: false, status: 'timeout', excerpt: `no response within ${timeoutMs} ms` })
+        req.destroy()
+      }, timeoutMs)
+      const connect = setTimeout(() => {
+        finish({ ok: false, status: 'connect-timeout', excerpt: `no connection within ${connectTimeoutMs} ms` })
+        req.destroy()
+      }, connectTimeoutMs)
+      req.on('socket', (socket) => {
+        // A reused keep-alive socket is already connected.
+        if (!socket.connecting) clearTimeout(connect)
+        else socket.once('connect', () => clearTimeout(connect))
+      })
+      req.on('response', (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (c: Buffer) => {
+          if (size < 2000) chunks.push(c)
+          size += c.length
+        })
+        res.on('end', () => {
+          const status = res.statusCode ?? 0
+          finish({
+            ok: status >= 200 && status < 300,
+            status: String(status),
+            excerpt: excerpt(Buffer.concat(chunks).toString('utf8')),
+          })
+        })
+        res.on('error', (e) => finish({ ok: false, status: 'response-error', excerpt: excerpt(e.message) }))
+      })
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // The server closed an idle keep-alive connection just as we reused it (its FIN and our
+        // request crossed): nothing was processed, so send once more on a fresh connection now
+        // rather than count a failure and back off. The ERP dedupes by document id either way.
+        if (mayRetry && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && !signal?.aborted) {
+          finish(post(body, headers, signal, false))
+          return
+        }
+        finish({
+          ok: false,
+          status: e.name === 'AbortError' ? 'aborted' : 'connect-error',
+          excerpt: excerpt(`${e.code ?? ''} ${e.message}`.trim()),
+        })
+      })
+      req.end(body)
+    })
+
   return {
     async close() {},
     send(document: UblDocument, signal?: AbortSignal): Promise<DeliveryOutcome> {
       const body = Buffer.from(document.xml, 'utf8')
       const timestamp = String(Math.floor((options.clock?.() ?? new Date()).getTime() / 1000))
-      return new Promise((resolve) => {
-        let settled = false
-        const finish = (outcome: DeliveryOutcome) => {
-          if (settled) return
-          settled = true
-          clearTimeout(total)
-          clearTimeout(connect)
-          resolve(outcome)
-        }
-        const req = client.request(url, {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/xml; charset=utf-8',
-            'content-length': body.length,
-            'idempotency-key': document.documentId,
-            'x-vitrine-timestamp': timestamp,
-            'x-vitrine-signature': sign(key, timestamp, body),
-            'x-vitrine-document-type': document.type,
-          },
-          ...(signal ? { signal } : {}),
-        })
-        const total = setTimeout(() => {
-          finish({ ok: false, status: 'timeout', excerpt: `no response within ${timeoutMs} ms` })
-          req.destroy()
-        }, timeoutMs)
-        const connect = setTimeout(() => {
-          finish({ ok: false, status: 'connect-timeout', excerpt: `no connection within ${connectTimeoutMs} ms` })
-          req.destroy()
-        }, connectTimeoutMs)
-        req.on('socket', (socket) => {
-          // A reused keep-alive socket is already connected.
-          if (!socket.connecting) clearTimeout(connect)
-          else socket.once('connect', () => clearTimeout(connect))
-        })
-        req.on('response', (res) => {
-          const chunks: Buffer[] = []
-          let size = 0
-          res.on('data', (c: Buffer) => {
-            if (size < 2000) chunks.push(c)
-            size += c.length
-          })
-          res.on('end', () => {
-            const status = res.statusCode ?? 0
-            finish({
-              ok: status >= 200 && status < 300,
-              status: String(status),
-              excerpt: excerpt(Buffer.concat(chunks).toString('utf8')),
-            })
-          })
-          res.on('error', (e) => finish({ ok: false, status: 'response-error', excerpt: excerpt(e.message) }))
-        })
-        req.on('error', (e: NodeJS.ErrnoException) =>
-          finish({
-            ok: false,
-            status: e.name === 'AbortError' ? 'aborted' : 'connect-error',
-            excerpt: excerpt(`${e.code ?? ''} ${e.message}`.trim()),
-          }),
-        )
-        req.end(body)
-      })
+      const headers = {
+        'content-type': 'application/xml; charset=utf-8',
+        'content-length': body.length,
+        'idempotency-key': document.documentId,
+        'x-vitrine-timestamp': timestamp,
+        'x-vitrine-signature': sign(key, timestamp, body),
+        'x-vitrine-document-type': document.type,
+      }
+      return post(body, headers, signal, true)
     },
   }
 }

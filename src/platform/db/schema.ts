@@ -30,6 +30,27 @@ export interface DB {
   delivery_attempts: DeliveryAttemptsTable
   erp_inbound: ErpInboundTable
   order_shipments: OrderShipmentsTable
+  // search and collections (0007-search-collections)
+  product_search: ProductSearchTable
+  search_words: SearchWordsTable
+  collections: CollectionsTable
+  collection_products: CollectionProductsTable
+  collection_pins: CollectionPinsTable
+  erp_order_responses: ErpOrderResponsesTable
+  // pricing (0008-sale-events)
+  sale_events: SaleEventsTable
+  price_versions: PriceVersionsTable
+  server_secrets: ServerSecretsTable
+  // promotions (0009-promotions)
+  promotion_codes: PromotionCodesTable
+  promotion_customer_uses: PromotionCustomerUsesTable
+  promotion_redemptions: PromotionRedemptionsTable
+  cart_promotions: CartPromotionsTable
+  // traffic history (0011-traffic-history)
+  traffic_hourly: TrafficHourlyTable
+  // waiting room (0012-waiting-room)
+  waiting_rooms: WaitingRoomsTable
+  waiting_room_tickets: WaitingRoomTicketsTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -86,6 +107,8 @@ export interface ProductsTable {
   status: 'draft' | 'active' | 'archived'
   created_at: Timestamp
   updated_at: Timestamp
+  /** Hash of the feed content last applied by an import (0005-import-runs); null for other products. */
+  import_hash: string | null
 }
 
 // catalog
@@ -104,6 +127,13 @@ export interface VariantsTable {
   position: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
+  // From the brand's feed (0005-import-runs).
+  link: string | null
+  mpn: string | null
+  availability: 'in_stock' | 'out_of_stock' | 'preorder' | 'backorder' | null
+  availability_date: Date | null
+  /** Set when a full feed stops listing the variant of a product it still lists; cleared when listed again. */
+  delisted_at: Date | null
 }
 
 // inventory
@@ -129,6 +159,8 @@ export interface CartsTable {
 export interface CartLineRow {
   variantId: string
   quantity: number
+  /** The unit price the shopper was last shown for this line (pricing: a change since is announced). */
+  seenPriceMinor?: number
 }
 
 // orders
@@ -136,7 +168,7 @@ export interface OrdersTable {
   brand_id: string
   id: string
   number: string
-  status: 'placed' | 'cancelled' | 'shipped'
+  status: 'placed' | 'partially_shipped' | 'shipped' | 'cancelled'
   email: string
   shipping_address: Json<ShippingAddressRow>
   shipping_method: string
@@ -153,6 +185,9 @@ export interface OrdersTable {
   placed_at: Timestamp
   cancelled_at: Date | null
   cancel_reason: string | null
+  // 0009-promotions: the code used and the discount on the goods (shipping is already net of it)
+  promotion_code: string | null
+  discount_minor: Generated<number>
 }
 
 export interface ShippingAddressRow {
@@ -243,6 +278,8 @@ export interface ImportRunsTable {
   error: string | null
   error_line: number | null
   error_column: number | null
+  heartbeat_at: Date | null
+  variants_delisted: Generated<number>
 }
 
 // catalog (import)
@@ -280,6 +317,10 @@ export interface ImportItemsTable {
   sale_ends_at: Date | null
   on_hand: number | null
   weight_grams: number | null
+  link: string | null
+  mpn: string | null
+  availability: string | null
+  availability_date: Date | null
 }
 
 // catalog (import staging, UNLOGGED)
@@ -290,12 +331,14 @@ export interface ImportProductsTable {
   product_id: string
   existed: boolean
   changed: Generated<boolean>
-  title: string
-  description: string
-  category_path: string
-  images: Json<Array<{ url: string; alt: string }>>
-  attributes: Json<Record<string, string>>
+  title: string | null
+  description: string | null
+  category_path: string | null
+  images: Json<Array<{ url: string; alt: string }>> | null
+  attributes: Json<Record<string, string>> | null
   status: string | null
+  hash: string | null
+  skip: Generated<boolean>
 }
 
 // catalog (prices that apply during an interval; imports write source 'feed')
@@ -409,6 +452,9 @@ export interface ErpInboundTable {
   outcome: 'applied' | 'partially-applied' | 'rejected' | 'recorded'
   summary: Json<Record<string, unknown>>
   errors: Json<Array<{ line: number | null; reason: string }>>
+  // 0006-erp-admin
+  source: Generated<'http' | 'inbox'>
+  file_name: string | null
 }
 
 // erp (shipments confirmed by the ERP's DespatchAdvice)
@@ -419,6 +465,196 @@ export interface OrderShipmentsTable {
   carrier: string | null
   tracking: string | null
   shipped_at: Timestamp
-  lines: Json<Array<{ sku: string; quantity: number }>>
+  lines: Json<Array<{ sku: string; quantity: number; lineNo?: number }>>
+}
+
+// erp (0006-erp-admin: the ERP's OrderResponse, one row per response document and order)
+export interface ErpOrderResponsesTable {
+  brand_id: string
+  order_id: string
+  document_id: string
+  response: 'accepted' | 'conditionally-accepted' | 'acknowledged' | 'rejected'
+  code: string | null
+  note: string | null
+  lines: Json<Array<{ line: string; status: string; note: string | null }>>
+  received_at: Timestamp
 }
 // ---- end of erp ----
+
+// ---- promotions (0009-promotions) ----
+export interface PromotionCodesTable {
+  brand_id: string
+  id: string
+  code: string
+  description: Generated<string>
+  kind: 'percentage' | 'amount' | 'free-shipping'
+  percent: number | null
+  amount_minor: number | null
+  minimum_spend_minor: Generated<number>
+  starts_at: Date | null
+  ends_at: Date | null
+  active: Generated<boolean>
+  usage_limit: number | null
+  per_customer_limit: number | null
+  used: Generated<number>
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PromotionCustomerUsesTable {
+  brand_id: string
+  promotion_id: string
+  customer: string
+  used: number
+}
+
+export interface PromotionRedemptionsTable {
+  brand_id: string
+  order_id: string
+  promotion_id: string
+  customer: string
+  discount_minor: number
+  shipping_discount_minor: number
+  redeemed_at: Timestamp
+}
+
+export interface CartPromotionsTable {
+  brand_id: string
+  cart_token: string
+  code: string
+  applied_at: Timestamp
+}
+// ---- end of promotions ----
+
+// ---- search and collections (0007-search-collections) ----
+/** Maintained by triggers on products; read-only to the application. */
+export interface ProductSearchTable {
+  brand_id: string
+  product_id: string
+  document: string
+  folded: string
+}
+
+export interface SearchWordsTable {
+  brand_id: string
+  word: string
+}
+
+export interface CollectionsTable {
+  brand_id: string
+  id: string
+  slug: string
+  title: string
+  description: Generated<string>
+  kind: 'manual' | 'rule'
+  rules: Json<Record<string, unknown>>
+  sort: Generated<'manual' | 'newest' | 'price-asc' | 'price-desc' | 'best-selling'>
+  featured: Generated<boolean>
+  position: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface CollectionProductsTable {
+  brand_id: string
+  collection_id: string
+  product_id: string
+  position: number
+}
+
+export interface CollectionPinsTable {
+  brand_id: string
+  collection_id: string
+  product_id: string
+  position: number
+}
+// ---- end of search and collections ----
+
+// ---- traffic history (0011-traffic-history) ----
+export interface TrafficHourlyTable {
+  brand_id: string
+  hour: Timestamp
+  kind: 'page' | 'api' | 'cart' | 'checkout' | 'order' | 'bot'
+  n: number
+}
+// ---- end of traffic history ----
+
+// ---- pricing (0008-sale-events) ---------------------------------------------------------------
+/** One rule of a sale event as stored (src/pricing/sale-event.ts validates and reads it). */
+export interface SaleRuleRow {
+  discount:
+    | { kind: 'percent'; basisPoints: number }
+    | { kind: 'amount'; amountMinor: number }
+    | { kind: 'fixed'; priceMinor: number }
+  target:
+    | { kind: 'brand' }
+    | { kind: 'categories'; paths: string[] }
+    | { kind: 'products'; ids: string[] }
+    | { kind: 'variants'; ids: string[] }
+    | { kind: 'collections'; ids: string[] }
+}
+
+export interface SaleEventsTable {
+  brand_id: string
+  id: string
+  name: string
+  starts_text: string
+  ends_text: string
+  starts_at: Timestamp
+  ends_at: Timestamp
+  priority: number
+  combine: 'best' | 'stack' | 'exclusive'
+  rounding: '.99' | '.00' | null
+  rules: Json<SaleRuleRow[]>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface PriceVersionsTable {
+  brand_id: string
+  version: number
+}
+
+export interface ServerSecretsTable {
+  name: string
+  value: string
+  created_at: Generated<Date>
+}
+// ---- end pricing ------------------------------------------------------------------------------
+
+// ---- waiting room (0012-waiting-room) ----
+// waiting-room (one row per brand that ever configured its room)
+export interface WaitingRoomsTable {
+  brand_id: string
+  mode: 'off' | 'on' | 'auto' | 'scheduled'
+  event_id: string | null
+  starts_at: Date | null
+  ends_at: Date | null
+  prequeue_minutes: number
+  rate_per_minute: number
+  pass_lifetime_seconds: number
+  hot_product_ids: Json<string[]>
+  auto_active_since: Date | null
+  last_pressure_at: Date | null
+  admitting_from: Date | null
+  next_rank: Generated<number>
+  issued: Generated<number>
+  epoch: Generated<number>
+  shuffle_seed: string
+  shuffled_at: Date | null
+  updated_at: Timestamp
+}
+
+// waiting-room (rank: admission order, shuffled once for the pre-queue; seq: arrival order)
+export interface WaitingRoomTicketsTable {
+  brand_id: string
+  id: string
+  epoch: number
+  seq: number
+  rank: number
+  prequeue: boolean
+  created_at: Timestamp
+  admitted_at: Date | null
+}
+// ---- end waiting room ----

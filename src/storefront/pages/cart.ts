@@ -1,25 +1,32 @@
-import type { CartLineView, CartView } from '../../checkout/index.ts'
+import type { PromotedCartView } from '../../checkout/cart-promotion.ts'
+import type { CartLineView } from '../../checkout/index.ts'
 import { money, price } from '../components.ts'
 import { html, type SafeHtml, safeUrl } from '../html.ts'
 import { renderPage, type Shop } from '../layout.ts'
 import { productPath } from '../urls.ts'
+import { changedCartLines, pricesChangedText } from './price-changes.ts'
+import { promotionBox, promotionLabels } from './promotion.ts'
 
 export interface CartPageOptions {
   notice?: string
   error?: string
+  /** What was wrong with the promotion code just entered (shown at its field). */
+  promotionError?: string
 }
 
 /** The cart: each line with its quantity form and remove button, the totals, the way to checkout. */
-export function cartPage(shop: Shop, cart: CartView | null, options: CartPageOptions = {}): string {
+export function cartPage(shop: Shop, cart: PromotedCartView | null, options: CartPageOptions = {}): string {
   const { t } = shop
   const lines = cart?.lines ?? []
   const body = html`<div class="narrow"><h1>${t.yourCart}</h1>
 ${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 ${options.error ? html`<p class="alert" role="alert">${options.error}</p>` : ''}
+${cart?.priceChanged ? html`<p class="notice" role="status" data-price-changed>${pricesChangedText(shop, changedCartLines(lines))}</p>` : ''}
 ${
   cart && lines.length > 0
     ? html`<ul class="lines">${lines.map((l) => cartLine(shop, l))}</ul>
-${totals(shop, cart)}
+${promotionBox(shop, cart.promotion, '/cart', options.promotionError)}
+${totals(shop, { ...cart, promotionCode: cart.promotion?.code ?? null })}
 <p><a class="btn" href="/checkout">${t.goToCheckout}</a></p>`
     : html`<p>${t.emptyCart}</p>`
 }
@@ -63,12 +70,26 @@ export function variantText(line: { size: string | null; colour: string | null }
 /** Subtotal, shipping, total and the VAT it includes, as a definition list. */
 export function totals(
   shop: Shop,
-  amounts: { subtotalMinor: number; shippingMinor: number; totalMinor: number; vatMinor: number },
+  amounts: {
+    subtotalMinor: number
+    shippingMinor: number
+    totalMinor: number
+    vatMinor: number
+    /** A promotion code's discount on the goods, shown as its own line. */
+    discountMinor?: number
+    promotionCode?: string | null
+  },
   shippingNote?: string,
 ): SafeHtml {
   const { t } = shop
+  const discount = amounts.discountMinor ?? 0
   return html`<dl class="totals">
 <dt>${t.subtotal}</dt><dd>${money(shop, amounts.subtotalMinor)}</dd>
+${
+  discount > 0
+    ? html`<dt>${promotionLabels(shop).discount(amounts.promotionCode ?? '')}</dt><dd data-discount>−${money(shop, discount)}</dd>`
+    : ''
+}
 <dt>${t.shipping}${shippingNote ? html` <span class="muted">(${shippingNote})</span>` : ''}</dt><dd>${
     amounts.shippingMinor === 0 ? t.shippingFree : money(shop, amounts.shippingMinor)
   }</dd>

@@ -1,8 +1,9 @@
-import type { CartView } from '../../checkout/index.ts'
+import type { PromotedCartView } from '../../checkout/cart-promotion.ts'
 import { money } from '../components.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { renderPage, type Shop } from '../layout.ts'
 import { lineImage, totals, variantText } from './cart.ts'
+import { promotionBox } from './promotion.ts'
 
 export interface CheckoutFields {
   email: string
@@ -26,14 +27,20 @@ export interface CheckoutPageOptions {
   alert?: string
   /** A fresh key per rendered form: a double submit of this form places one order. */
   idempotencyKey: string
-  /** Totals with the chosen shipping method. */
-  amounts: { subtotalMinor: number; shippingMinor: number; totalMinor: number; vatMinor: number }
+  /** Totals with the chosen shipping method (and the cart's promotion code). */
+  amounts: {
+    subtotalMinor: number
+    shippingMinor: number
+    totalMinor: number
+    vatMinor: number
+    discountMinor?: number
+  }
 }
 
 /** Countries the shops deliver to; the brand's own country comes first. */
 export const deliveryCountries = ['FR', 'BE', 'LU', 'MC', 'CH', 'DE', 'NL', 'ES', 'IT', 'PT', 'AT', 'IE', 'GB']
 
-export function checkoutPage(shop: Shop, cart: CartView, options: CheckoutPageOptions): string {
+export function checkoutPage(shop: Shop, cart: PromotedCartView, options: CheckoutPageOptions): string {
   const { t, brand } = shop
   const { values, errors } = options
   const field = (
@@ -89,7 +96,9 @@ ${field('phone', t.phone, { type: 'tel', autocomplete: 'tel', max: 30, required:
 <fieldset><legend>${t.shippingMethod}</legend>
 ${errors.shippingMethod ? html`<p class="error" id="shippingMethod">${errors.shippingMethod}</p>` : ''}
 ${brand.shippingMethods.map((m, i) => {
-  const fee = m.freeFromMinor !== null && cart.subtotalMinor >= m.freeFromMinor ? 0 : m.feeMinor
+  const goods = cart.subtotalMinor - cart.discountMinor
+  const waived = cart.promotion?.applies === true && cart.promotion.freeShipping
+  const fee = waived || (m.freeFromMinor !== null && goods >= m.freeFromMinor) ? 0 : m.feeMinor
   const chosen = values.shippingMethod ? values.shippingMethod === m.code : i === 0
   return html`<div class="choice"><input type="radio" name="shippingMethod" id="ship-${m.code}" value="${m.code}"${chosen ? html` checked` : ''}>
 <label for="ship-${m.code}">${m.labels[t.lang] ?? m.code} — ${fee === 0 ? t.shippingFree : money(shop, fee)}${
@@ -109,14 +118,15 @@ ${summary(shop, cart, options.amounts)}
   return renderPage(shop, { title: t.checkout, canonicalPath: null, cartCount: cart.itemCount }, body)
 }
 
-function summary(shop: Shop, cart: CartView, amounts: CheckoutPageOptions['amounts']): SafeHtml {
+function summary(shop: Shop, cart: PromotedCartView, amounts: CheckoutPageOptions['amounts']): SafeHtml {
   const { t } = shop
   return html`<aside class="summary" aria-labelledby="summary"><h2 id="summary">${t.orderSummary}</h2>
 <ul class="lines">${cart.lines.map(
     (l) =>
       html`<li class="line">${lineImage(l)}<div><p>${l.title}</p>${variantText(l)}<p>${l.quantity} × ${money(shop, l.unitPriceMinor)}</p></div></li>`,
   )}</ul>
-${totals(shop, amounts)}
+${totals(shop, { ...amounts, promotionCode: cart.promotion?.code ?? null })}
+${promotionBox(shop, cart.promotion, '/checkout')}
 <p><a href="/cart">${t.yourCart}</a></p>
 </aside>`
 }

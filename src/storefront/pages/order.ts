@@ -47,6 +47,13 @@ ${input('email', t.email, 'email', 'email', 254)}
 }
 
 /** An order as a shopper reads it: status, date in the brand's time zone, lines, totals, address. */
+const statusLabel: Record<Order['status'], (t: Shop['t']) => string> = {
+  placed: (t) => t.statusPlaced,
+  partially_shipped: (t) => t.statusPartiallyShipped,
+  shipped: (t) => t.statusShipped,
+  cancelled: (t) => t.statusCancelled,
+}
+
 export function orderDetails(shop: Shop, order: Order): SafeHtml {
   const { t, brand } = shop
   const placed = new Intl.DateTimeFormat(brand.locale, {
@@ -60,7 +67,7 @@ export function orderDetails(shop: Shop, order: Order): SafeHtml {
 <dl>
 <dt>${t.orderNumber}</dt><dd>${order.number}</dd>
 <dt>${t.placedAt}</dt><dd><time datetime="${order.placedAt.toISOString()}">${placed}</time></dd>
-<dt>${t.status}</dt><dd>${order.status === 'cancelled' ? t.statusCancelled : t.statusPlaced}</dd>
+<dt>${t.status}</dt><dd>${statusLabel[order.status](t)}</dd>
 <dt>${t.deliverTo}</dt><dd>${a.name}<br>${a.line1}<br>${a.line2 ? html`${a.line2}<br>` : ''}${a.postalCode} ${a.city}<br>${a.country}</dd>
 <dt>${t.shippingMethod}</dt><dd>${method?.labels[t.lang] ?? order.shippingMethod}</dd>
 </dl>

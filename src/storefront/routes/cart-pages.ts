@@ -1,9 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type BrandCtx, brandLanguage } from '../../brands/brand.ts'
 import { getProductDetail } from '../../catalog/index.ts'
+import {
+  applyCartPromotion,
+  type PromotedCartView,
+  removeCartPromotion,
+  withPromotion,
+} from '../../checkout/cart-promotion.ts'
 import { type CartView, changeCartLine, createCart, getCart } from '../../checkout/index.ts'
 import { AppError, NotFound } from '../../platform/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
+import { PromotionRejected } from '../../promotions/index.ts'
 import {
   cartToken,
   formField,
@@ -17,17 +24,18 @@ import type { Shop } from '../layout.ts'
 import { first, type Query } from '../listing-params.ts'
 import { cartPage } from '../pages/cart.ts'
 import { productPage, productView } from '../pages/product.ts'
+import { promotionLabels, rejectionText } from '../pages/promotion.ts'
 
 /** Forms are small; 256 KB leaves room for a pasted essay to be refused politely (a 422 page, not a reset). */
 export const formBodyLimit = 256 * 1024
 
-/** The shopper's open cart, or null (none yet, expired, or already turned into an order). */
-export async function openCart(ctx: BrandCtx, request: FastifyRequest): Promise<CartView | null> {
+/** The shopper's open cart with its promotion code applied, or null (none yet, expired, or ordered). */
+export async function openCart(ctx: BrandCtx, request: FastifyRequest): Promise<PromotedCartView | null> {
   const token = cartToken(request)
   if (!token) return null
   try {
     const cart = await getCart(ctx, token)
-    return cart.orderId ? null : cart
+    return cart.orderId ? null : await withPromotion(ctx, cart)
   } catch (error) {
     if (error instanceof NotFound) return null
     throw error
@@ -74,6 +82,47 @@ export async function cartPages(app: FastifyInstance, deps: StorefrontDeps): Pro
   })
 
   app.post('/cart/remove', { bodyLimit: formBodyLimit }, async (request, reply) => changeLine(request, reply, deps, 0))
+
+  // Promotion codes, from the cart page or the checkout summary (returnTo says which to show again).
+  app.post('/cart/promotion', { bodyLimit: formBodyLimit }, async (request, reply) => {
+    const { ctx, shop } = await shopFor(request, deps)
+    const back = returnPath(request.body)
+    const token = cartToken(request)
+    const cart = await openCart(ctx, request)
+    if (!token || !cart) return seeOther(reply, '/cart')
+    const input = formField(request.body, 'code')
+    const refuse = (message: string, status: number) =>
+      sendPrivatePage(reply, cartPage(shop, cart, { promotionError: message }), status)
+    if (input.length === 0) return refuse(promotionLabels(shop).enterCode, 422)
+    try {
+      await applyCartPromotion(ctx, token, input.slice(0, 100))
+    } catch (error) {
+      if (error instanceof PromotionRejected) return refuse(rejectionText(shop, error.reason), error.status)
+      if (error instanceof NotFound || (error instanceof AppError && error.code === 'cart-converted')) {
+        return seeOther(reply, '/cart')
+      }
+      throw error
+    }
+    return seeOther(reply, back)
+  })
+
+  app.post('/cart/promotion/remove', { bodyLimit: formBodyLimit }, async (request, reply) => {
+    const { ctx } = await shopFor(request, deps)
+    const token = cartToken(request)
+    if (token) {
+      try {
+        await removeCartPromotion(ctx, token)
+      } catch (error) {
+        if (!(error instanceof NotFound)) throw error
+      }
+    }
+    return seeOther(reply, returnPath(request.body))
+  })
+}
+
+/** Where a promotion form sends the shopper back: only these two pages (never an open redirect). */
+function returnPath(body: unknown): '/cart' | '/checkout' {
+  return formField(body, 'returnTo') === '/checkout' ? '/checkout' : '/cart'
 }
 
 /** Adds one unit to the shopper's cart, starting a new cart when there is none or it was ordered. */

@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import { brandLanguage } from '../../brands/brand.ts'
-import { getProductDetail, listProductLinks, productFacets, searchProducts } from '../../catalog/index.ts'
+import { brandCollections, collectionBySlug, searchCollection } from '../../catalog/collections/index.ts'
+import {
+  getProductDetail,
+  listProductLinks,
+  type SearchProductsQuery,
+  type SearchProductsResult,
+  searchProducts,
+} from '../../catalog/index.ts'
 import { NotFound } from '../../platform/errors.ts'
 import type { CategoryNode } from '../categories.ts'
 import { type StorefrontDeps, sendCachedPage, sendPrivatePage, shopFor } from '../http.ts'
-import { first, listingPairs, parseListingParams, type Query } from '../listing-params.ts'
+import { first, type ListingParams, listingPairs, parseListingParams, type Query } from '../listing-params.ts'
 import { operatorIndexPage } from '../pages/errors.ts'
 import { homePage } from '../pages/home.ts'
 import { listingPage } from '../pages/listing.ts'
@@ -14,6 +21,9 @@ import { productIdFromHandle, queryString } from '../urls.ts'
 
 const pageSize = 24
 const featuredCount = 8
+/** Featured collections shown on the home page, each with its first cards. */
+const homeCollections = 4
+const collectionCardCount = 4
 
 /** Pages anyone may cache: home, categories, search, products, sitemap and robots. */
 export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): Promise<void> {
@@ -24,8 +34,21 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
     }
     const { ctx, shop } = await shopFor(request, deps)
     return sendCachedPage(request, reply, deps, shop, 'home', async () => {
-      const featured = await searchProducts(ctx, { page: 1, pageSize: featuredCount, inStock: true, sort: 'newest' })
-      return homePage(shop, featured.items)
+      const [featured, collections] = await Promise.all([
+        searchProducts(ctx, { page: 1, pageSize: featuredCount, inStock: true, sort: 'newest' }),
+        brandCollections(ctx),
+      ])
+      const shown = await Promise.all(
+        collections
+          .filter((c) => c.featured)
+          .slice(0, homeCollections)
+          .map(async (c) => ({
+            slug: c.slug,
+            title: c.title,
+            items: (await searchCollection(ctx, c, { page: 1, pageSize: collectionCardCount })).items,
+          })),
+      )
+      return homePage(shop, featured.items, shown)
     })
   })
 
@@ -37,12 +60,20 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
     const params = parseListingParams(request.query as Query, ctx.brand.currency)
     const key = `category:${category.url}${queryString(listingPairs(params))}`
     return sendCachedPage(request, reply, deps, shop, key, async () => {
-      const [result, facets] = await Promise.all([
-        searchProducts(ctx, { ...params, pageSize, category: category.path }),
-        productFacets(ctx, { category: category.path }),
+      const [result, collections] = await Promise.all([
+        searchProducts(ctx, { ...listingQuery(params), category: category.path }),
+        brandCollections(ctx),
       ])
+      // Rule-based collections of this category or one below it are offered on its page.
+      const below = `${category.path} > `
+      const related = collections.filter(
+        (c) =>
+          c.kind === 'rule' &&
+          c.rules.categoryPath !== undefined &&
+          (c.rules.categoryPath === category.path || c.rules.categoryPath.startsWith(below)),
+      )
       const view = { category, ancestors: ancestorsOf(shop.categories.byUrl, category), basePath: category.url }
-      return listingPage(shop, { ...view, params, result, facets })
+      return listingPage(shop, { ...view, params, result, facets: result.facets!, collections: related })
     })
   })
 
@@ -51,17 +82,24 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
     const params = parseListingParams(request.query as Query, ctx.brand.currency)
     const key = `search${queryString(listingPairs(params))}`
     return sendCachedPage(request, reply, deps, shop, key, async () => {
-      const scope = params.q ? { text: params.q } : null
-      const [result, facets] = scope
-        ? await Promise.all([
-            searchProducts(ctx, { ...params, ...scope, pageSize, sort: params.sort }),
-            productFacets(ctx, scope),
-          ])
-        : [
-            { items: [], total: 0, page: 1, pageSize },
-            { sizes: [], colours: [], priceMinMinor: null, priceMaxMinor: null },
-          ]
+      const result: SearchProductsResult = params.q
+        ? await searchProducts(ctx, listingQuery(params))
+        : { items: [], total: 0, page: 1, pageSize, sort: 'relevance', nextCursor: null }
+      const facets = result.facets ?? noFacets
       return listingPage(shop, { category: null, ancestors: [], basePath: '/search', params, result, facets })
+    })
+  })
+
+  app.get('/collections/:slug', async (request, reply) => {
+    const { ctx, shop } = await shopFor(request, deps)
+    const slug = (request.params as { slug: string }).slug.slice(0, 80)
+    const params = parseListingParams(request.query as Query, ctx.brand.currency)
+    const key = `collection:${slug}${queryString(listingPairs(params))}`
+    return sendCachedPage(request, reply, deps, shop, key, async () => {
+      const collection = await collectionBySlug(ctx, slug)
+      const result = await searchCollection(ctx, collection, listingQuery(params))
+      const view = { category: null, collection, ancestors: [], basePath: `/collections/${collection.slug}` }
+      return listingPage(shop, { ...view, params, result, facets: result.facets! })
     })
   })
 
@@ -103,6 +141,25 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
       'text/plain; charset=utf-8',
     )
   })
+}
+
+const noFacets = { sizes: [], colours: [], priceBands: [], inStock: 0, priceMinMinor: null, priceMaxMinor: null }
+
+/** A storefront listing's parameters as a search query, facets counted in the same pass. */
+function listingQuery(params: ListingParams): SearchProductsQuery {
+  return {
+    ...(params.q ? { text: params.q } : {}),
+    sizes: params.sizes,
+    colours: params.colours,
+    inStock: params.inStock,
+    ...(params.minPriceMinor !== undefined ? { minPriceMinor: params.minPriceMinor } : {}),
+    ...(params.maxPriceMinor !== undefined ? { maxPriceMinor: params.maxPriceMinor } : {}),
+    ...(params.sort ? { sort: params.sort } : {}),
+    ...(params.cursor ? { cursor: params.cursor } : {}),
+    page: params.page,
+    pageSize,
+    facets: true,
+  }
 }
 
 function ancestorsOf(byUrl: Map<string, CategoryNode>, category: CategoryNode): CategoryNode[] {

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { BrandCtx } from '../../brands/brand.ts'
+import { cartDiscount, type PromotedCartView } from '../../checkout/cart-promotion.ts'
+import { acknowledgeCartPrices, type LinePriceChange } from '../../checkout/carts.ts'
 import { type CartView, computeTotals, getCart, placeOrder } from '../../checkout/index.ts'
 import { findOrderByNumberAndEmail, getOrder } from '../../orders/index.ts'
 import { AppError, NotFound } from '../../platform/errors.ts'
+import { PromotionRejected, removeCartPromotionCode } from '../../promotions/index.ts'
+import { money } from '../components.ts'
 import {
   cartToken,
   formField,
@@ -22,6 +26,8 @@ import {
   type FieldErrors,
 } from '../pages/checkout.ts'
 import { confirmationPage, lookupPage } from '../pages/order.ts'
+import { changedCartLines, pricesChangedText } from '../pages/price-changes.ts'
+import { promotionLabels, rejectionText } from '../pages/promotion.ts'
 import { formBodyLimit, openCart } from './cart-pages.ts'
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -36,6 +42,14 @@ export async function checkoutPages(app: FastifyInstance, deps: StorefrontDeps):
     const cart = await openCart(ctx, request)
     if (!cart || cart.lines.length === 0) return seeOther(reply, '/cart')
     const values = emptyFields()
+    // Prices moved since the shopper last saw them (a sale started or ended): said here, and the
+    // prices shown now are the ones checkout will compare with (pricing).
+    const changed = changedCartLines(cart.lines)
+    const token = cartToken(request)
+    if (changed.length > 0 && token) {
+      await acknowledgeCartPrices(ctx, token, new Map(cart.lines.map((l) => [l.variantId, l.unitPriceMinor])))
+      return sendPrivatePage(reply, renderCheckout(shop, cart, values, {}, pricesChangedText(shop, changed)))
+    }
     return sendPrivatePage(reply, renderCheckout(shop, cart, values, {}))
   })
 
@@ -82,6 +96,15 @@ export async function checkoutPages(app: FastifyInstance, deps: StorefrontDeps):
       }
       if (error.code === 'cart-converted') return seeOther(reply, '/checkout/confirmation')
       if (error.code === 'cart-empty') return seeOther(reply, '/cart')
+      if (error instanceof PromotionRejected) {
+        // The code no longer applies: take it off (nothing was charged) and show the new total.
+        await removeCartPromotionCode(ctx, token)
+        const fresh = (await openCart(ctx, request)) ?? { ...cart, discountMinor: 0, promotion: null }
+        const total = computeTotals(fresh.lines, shop.brand.vatRateBp, shippingMethodOf(shop, values)).totalMinor
+        const reason = rejectionText(shop, error.reason, cart.promotion?.minimumSpendMinor ?? null)
+        const alert = promotionLabels(shop).removedAtCheckout(reason, money(shop, total))
+        return sendPrivatePage(reply, renderCheckout(shop, fresh, values, {}, alert), error.status)
+      }
       const alert = checkoutAlert(shop, cart, error)
       const fresh = (await openCart(ctx, request)) ?? cart
       setCartCookies(request, reply, fresh)
@@ -146,10 +169,26 @@ function emptyFields(): CheckoutFields {
   }
 }
 
-function renderCheckout(shop: Shop, cart: CartView, values: CheckoutFields, errors: FieldErrors, alert?: string) {
-  const method =
-    shop.brand.shippingMethods.find((m) => m.code === values.shippingMethod) ?? shop.brand.shippingMethods[0]
-  const amounts = computeTotals(cart.lines, shop.brand.vatRateBp, method ?? null)
+function shippingMethodOf(shop: Shop, values: CheckoutFields) {
+  return (
+    shop.brand.shippingMethods.find((m) => m.code === values.shippingMethod) ?? shop.brand.shippingMethods[0] ?? null
+  )
+}
+
+function renderCheckout(
+  shop: Shop,
+  cart: PromotedCartView,
+  values: CheckoutFields,
+  errors: FieldErrors,
+  alert?: string,
+) {
+  const totals = computeTotals(
+    cart.lines,
+    shop.brand.vatRateBp,
+    shippingMethodOf(shop, values),
+    cartDiscount(cart.promotion),
+  )
+  const amounts = { ...totals, discountMinor: totals.discount?.goodsMinor ?? 0 }
   const options: CheckoutPageOptions = { values, errors, idempotencyKey: randomUUID(), amounts }
   return checkoutPage(shop, cart, alert ? { ...options, alert } : options)
 }
@@ -204,6 +243,8 @@ function checkoutAlert(shop: Shop, cart: CartView, error: AppError): string {
       return t.paymentDeclined
     case 'out-of-stock':
       return t.outOfStock(item, Number(error.extensions.available ?? 0))
+    case 'prices-changed':
+      return pricesChangedText(shop, (error.extensions.changes ?? []) as LinePriceChange[])
     default:
       return error.message
   }

@@ -1,11 +1,11 @@
 // Google Merchant XML feeds: RSS 2.0 (channel/item) and Atom (feed/entry), product fields in the g:
-// namespace. saxes is fed chunk by chunk; the events one chunk produces are yielded before the next
-// chunk is read, so memory holds one chunk and one item at most.
-import { SaxesParser, type SaxesTagNS } from 'saxes'
+// namespace. The scanner is fed chunk by chunk; the events one chunk produces are yielded before the
+// next chunk is read, so memory holds one chunk and one item at most.
 import { atomNamespace, googleNamespace } from './detect-format.ts'
 import { type FeedEvent, type FeedFormat, FeedStructureError } from './feed-item.ts'
 import type { FieldLimits } from './field-values.ts'
 import { type GoogleFields, googleItemEvent } from './google-item.ts'
+import { XmlDoctypeError, XmlScanner, XmlSyntaxError } from './xml-scanner.ts'
 
 export interface XmlOptions {
   format: Extract<FeedFormat, 'google-rss' | 'google-atom'>
@@ -44,123 +44,133 @@ interface FieldState {
 }
 
 export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlOptions): AsyncGenerator<FeedEvent> {
-  const parser = new SaxesParser({ xmlns: true, position: true })
   const events: FeedEvent[] = []
   const itemName = options.format === 'google-rss' ? 'item' : 'entry'
   const itemUri = options.format === 'google-rss' ? '' : atomNamespace
   let depth = 0
-  let tagLine = 1
   let item: ItemState | null = null
   let field: FieldState | null = null
   let sawRoot = false
-  const fail = (reason: string): never => {
-    throw new FeedStructureError(reason, parser.line, parser.column + 1)
+  const fail = (reason: string, line?: number): never => {
+    const at = scanner.position()
+    throw new FeedStructureError(reason, line ?? at.line, line === undefined ? at.column : null)
   }
 
-  parser.on('error', (error) => fail(`not well-formed XML: ${error.message.replace(/^\d+:\d+: /, '')}`))
-  parser.on('doctype', () => fail('DOCTYPE is not allowed (XXE/entity-expansion protection)'))
-  parser.on('opentagstart', () => {
-    tagLine = parser.line
-    depth++
-    if (depth > options.maxDepth) fail(`elements nested deeper than ${options.maxDepth} levels`)
-  })
-  parser.on('opentag', (tag) => {
-    if (!sawRoot) {
-      sawRoot = true
-      const expected = options.format === 'google-rss' ? 'rss' : 'feed'
-      if (tag.local !== expected) fail(`expected a <${expected}> root element, found <${tag.name}>`)
-      return
-    }
-    if (item === null) {
-      if (tag.local === itemName && tag.uri === itemUri) {
-        item = {
-          line: tagLine,
-          depth,
-          fields: { values: new Map(), groups: new Map() },
-          plain: new Map(),
-          fieldCount: 0,
+  const scanner: XmlScanner = new XmlScanner({
+    openTag(local, uri, attributes) {
+      depth++
+      if (depth > options.maxDepth)
+        fail(`elements nested deeper than ${options.maxDepth} levels`, scanner.currentTagLine())
+      if (!sawRoot) {
+        sawRoot = true
+        const expected = options.format === 'google-rss' ? 'rss' : 'feed'
+        if (local !== expected)
+          fail(`expected a <${expected}> root element, found <${local}>`, scanner.currentTagLine())
+        return
+      }
+      if (item === null) {
+        if (local === itemName && uri === itemUri) {
+          item = {
+            line: scanner.currentTagLine(),
+            depth,
+            fields: { values: new Map(), groups: new Map() },
+            plain: new Map(),
+            fieldCount: 0,
+          }
+        }
+        return
+      }
+      if (depth === item.depth + 1) field = openField(local, uri, attributes, depth, options.limits)
+      else if (field !== null && depth === field.depth + 1) {
+        field.group ??= {}
+        field.subName = local
+        field.subText = ''
+      }
+    },
+    text(chunk) {
+      if (field === null) return
+      if (depth === field.depth) {
+        if (field.text.length <= field.cap) {
+          field.text =
+            field.text === ''
+              ? chunk.slice(0, field.cap + 1)
+              : field.text + chunk.slice(0, field.cap + 1 - field.text.length)
+        }
+      } else if (field.subName !== null && field.subText.length <= field.cap) {
+        field.subText += chunk.slice(0, field.cap + 1 - field.subText.length)
+      }
+    },
+    closeTag() {
+      if (item !== null && field !== null) {
+        if (depth === field.depth + 1 && field.group !== null && field.subName !== null) {
+          field.group[field.subName] = field.subText.trim()
+          field.subName = null
+        } else if (depth === field.depth) {
+          item.fieldCount++
+          if (item.fieldCount <= maxFieldsPerItem) closeField(item, field)
+          field = null
         }
       }
-      return
-    }
-    if (depth === item.depth + 1) field = openField(tag, depth, options.limits)
-    else if (field !== null && depth === field.depth + 1) {
-      field.group ??= {}
-      field.subName = tag.local
-      field.subText = ''
-    }
-  })
-  const onText = (chunk: string) => {
-    if (field === null) return
-    if (depth === field.depth) {
-      if (field.text.length <= field.cap) field.text += chunk.slice(0, field.cap + 1 - field.text.length)
-    } else if (field.subName !== null && field.subText.length <= field.cap) {
-      field.subText += chunk.slice(0, field.cap + 1 - field.subText.length)
-    }
-  }
-  parser.on('text', onText)
-  parser.on('cdata', onText)
-  parser.on('closetag', () => {
-    if (item !== null && field !== null) {
-      if (depth === field.depth + 1 && field.group !== null && field.subName !== null) {
-        field.group[field.subName] = field.subText.trim()
-        field.subName = null
-      } else if (depth === field.depth) {
-        item.fieldCount++
-        if (item.fieldCount <= maxFieldsPerItem) closeField(item, field)
-        field = null
+      if (item !== null && depth === item.depth) {
+        events.push(finishItem(item, options))
+        item = null
       }
-    }
-    if (item !== null && depth === item.depth) {
-      events.push(finishItem(item, options))
-      item = null
-    }
-    depth--
+      depth--
+    },
   })
 
-  // Until the root element opens, look for a DOCTYPE ourselves: saxes reports one only once it has
-  // read all of it, and a DOCTYPE is refused whatever it holds.
-  let prolog = ''
-  let prologLines = 1
-  for await (const chunk of text) {
-    if (!sawRoot) {
-      prolog += chunk
-      const doctype = prolog.indexOf('<!DOCTYPE')
-      if (doctype !== -1) {
-        const before = prolog.slice(0, doctype)
-        const line = prologLines + countNewlines(before)
-        const column = doctype - before.lastIndexOf('\n')
-        throw new FeedStructureError('DOCTYPE is not allowed (XXE/entity-expansion protection)', line, column)
+  const write = (chunk: string | null) => {
+    try {
+      if (chunk === null) scanner.end()
+      else scanner.write(chunk)
+    } catch (error) {
+      if (error instanceof XmlDoctypeError) {
+        throw new FeedStructureError(
+          'DOCTYPE is not allowed (XXE/entity-expansion protection)',
+          error.line,
+          error.column,
+        )
       }
-      const keep = prolog.slice(-8)
-      prologLines += countNewlines(prolog.slice(0, prolog.length - keep.length))
-      prolog = keep
+      if (error instanceof XmlSyntaxError) {
+        const reason = error.reason.startsWith('truncated file') ? error.reason : `not well-formed XML: ${error.reason}`
+        throw new FeedStructureError(reason, error.line, error.column)
+      }
+      throw error
     }
-    parser.write(chunk)
+  }
+  for await (const chunk of text) {
+    write(chunk)
     if (events.length > 0) {
       yield* events
       events.length = 0
     }
   }
-  if (!sawRoot) throw new FeedStructureError('not well-formed XML: the file has no root element', parser.line, null)
+  write(null)
+  if (!sawRoot)
+    throw new FeedStructureError('not well-formed XML: the file has no root element', scanner.position().line, null)
   if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
-  parser.close()
   yield* events
 }
 
-function openField(tag: SaxesTagNS, depth: number, limits: FieldLimits): FieldState | null {
+function openField(
+  local: string,
+  uri: string,
+  attributes: Readonly<Record<string, string>>,
+  depth: number,
+  limits: FieldLimits,
+): FieldState | null {
   let name: string
   let plain = false
-  if (tag.uri === googleNamespace) name = tag.local
-  else if ((tag.uri === '' || tag.uri === atomNamespace) && plainFields[tag.local] !== undefined) {
-    name = plainFields[tag.local] as string
+  if (uri === googleNamespace) name = local
+  else if ((uri === '' || uri === atomNamespace) && plainFields[local] !== undefined) {
+    name = plainFields[local] as string
     plain = true
   } else return null // Atom's own id/updated/author, other namespaces: not product data
   const cap = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
   const state: FieldState = { name, plain, depth, text: '', cap, group: null, subName: null, subText: '' }
   // Atom links are <link href="…"/>; only the alternate (default) one is the product page.
-  const href = tag.attributes.href?.value
-  const rel = tag.attributes.rel?.value ?? 'alternate'
+  const href = attributes.href
+  const rel = attributes.rel ?? 'alternate'
   if (plain && name === 'link' && href !== undefined) state.text = rel === 'alternate' ? href : ''
   return state
 }
@@ -198,10 +208,4 @@ function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
     if (!item.fields.values.get(name)?.some((v) => v !== '')) item.fields.values.set(name, [value])
   }
   return googleItemEvent(item.line, item.fields, options.defaultCurrency, options.limits)
-}
-
-function countNewlines(text: string): number {
-  let count = 0
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++
-  return count
 }

@@ -3,6 +3,14 @@ import * as core from './0001-core.ts'
 import * as access from './0002-access.ts'
 import * as imports from './0003-imports.ts'
 import * as erp from './0004-erp.ts'
+import * as importRuns from './0005-import-runs.ts'
+import * as erpAdmin from './0006-erp-admin.ts'
+import * as searchCollections from './0007-search-collections.ts'
+import * as saleEvents from './0008-sale-events.ts'
+import * as promotions from './0009-promotions.ts'
+import * as trafficHistory from './0011-traffic-history.ts'
+import * as waitingRoom from './0012-waiting-room.ts'
+import * as orderPartial from './0013-order-partial.ts'
 
 /**
  * Versioned migrations, applied in name order at start. Listed here rather than read from disk
@@ -13,4 +21,12 @@ export const migrations: Record<string, { up: (db: Kysely<unknown>) => Promise<v
   '0002-access': access,
   '0003-imports': imports,
   '0004-erp': erp,
+  '0005-import-runs': importRuns,
+  '0006-erp-admin': erpAdmin,
+  '0007-search-collections': searchCollections,
+  '0008-sale-events': saleEvents,
+  '0009-promotions': promotions,
+  '0011-traffic-history': trafficHistory,
+  '0012-waiting-room': waitingRoom,
+  '0013-order-partial': orderPartial,
 }

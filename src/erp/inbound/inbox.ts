@@ -1,0 +1,182 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { findBrandBySlug } from '../../brands/queries.ts'
+import type { InboxSightings } from '../../catalog/import/drop-folder.ts'
+import type { Ctx } from '../../platform/ctx.ts'
+import { AppError } from '../../platform/errors.ts'
+import { changesCatalog, type ReceiveDocumentResult, receiveDocument } from './receive-document.ts'
+
+/** The same limit as the HTTP endpoint: a larger file is refused, not read. */
+const maxDocumentBytes = 5 * 1024 * 1024
+const documentFile = /\.xml$/i
+
+export interface InboxFileOutcome {
+  brand: string
+  file: string
+  /** The receipt's status, or 'failed' when the file could not be read as a document. */
+  status: ReceiveDocumentResult['status'] | 'failed'
+  movedTo: string
+}
+
+export interface ErpInboxPoll {
+  received: InboxFileOutcome[]
+  /** Files seen for the first time or still changing; taken on a later poll. */
+  waiting: string[]
+}
+
+const processSightings: InboxSightings = new Map()
+
+/**
+ * One pass over the ERP inbox `<inbox>/<brand slug>/incoming/*.xml` — the layout of the catalog
+ * drop folder (src/catalog/import/drop-folder.ts), in its own root so feeds and ERP documents
+ * never mix. A file is taken only when its size and mtime are the same as at the previous poll
+ * (an ERP still writing it is left alone); names starting with '.' or ending in '.part'/'.tmp'
+ * are never taken. The file is first renamed into `processing/` (atomic: of several workers one
+ * wins), received exactly as the HTTP endpoint receives a body (same parsing, same duplicate
+ * rule, recorded in erp_inbound with source 'inbox'), then moved to `processed/` (applied,
+ * partially applied, duplicate) or `failed/` (rejected, unreadable) with `<name>.outcome.json`
+ * beside it. A database failure puts the file back in incoming/ for the next poll.
+ */
+export async function pollErpInboxOnce(
+  ctx: Ctx,
+  inboxDir: string,
+  options: { sightings?: InboxSightings; onCatalogChange?: () => Promise<void> } = {},
+): Promise<ErpInboxPoll> {
+  const sightings = options.sightings ?? processSightings
+  const result: ErpInboxPoll = { received: [], waiting: [] }
+  const seenNow = new Set<string>()
+  for (const slug of await listDirectories(inboxDir)) {
+    const incoming = join(inboxDir, slug, 'incoming')
+    const names = await readdir(incoming).catch(() => [] as string[])
+    const candidates = names.filter((n) => documentFile.test(n) && !n.startsWith('.'))
+    if (candidates.length === 0) continue
+    const brand = await findBrandBySlug(ctx.db, slug)
+    if (!brand) {
+      ctx.log.warn({ inbox: inboxDir, slug }, 'ERP inbox of an unknown brand: files left as they are')
+      continue
+    }
+    for (const name of candidates.sort()) {
+      const path = join(incoming, name)
+      const st = await stat(path).catch(() => null)
+      if (!st?.isFile()) continue
+      seenNow.add(path)
+      const before = sightings.get(path)
+      if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs) {
+        sightings.set(path, { size: st.size, mtimeMs: st.mtimeMs })
+        result.waiting.push(path)
+        continue
+      }
+      sightings.delete(path)
+      seenNow.delete(path)
+      const outcome = await receiveFile({ ...ctx, brand }, join(inboxDir, slug), name, st.size)
+      if (!outcome) continue
+      result.received.push(outcome)
+      if (outcome.status !== 'failed' && outcome.changedCatalog) await options.onCatalogChange?.()
+    }
+  }
+  for (const path of sightings.keys()) if (path.startsWith(inboxDir) && !seenNow.has(path)) sightings.delete(path)
+  return result
+}
+
+async function receiveFile(
+  ctx: Parameters<typeof receiveDocument>[0],
+  brandDir: string,
+  name: string,
+  size: number,
+): Promise<(InboxFileOutcome & { changedCatalog: boolean }) | null> {
+  const processing = join(brandDir, 'processing')
+  await mkdir(processing, { recursive: true })
+  const working = join(processing, name)
+  try {
+    await rename(join(brandDir, 'incoming', name), working)
+  } catch {
+    return null // another worker took it
+  }
+
+  let receipt: ReceiveDocumentResult | null = null
+  let failure: { code: string; reason: string } | null = null
+  try {
+    if (size > maxDocumentBytes) throw new AppError('payload-too-large', 413, `larger than ${maxDocumentBytes} bytes`)
+    receipt = await receiveDocument(ctx, await readFile(working, 'utf8'), { source: 'inbox', fileName: name })
+  } catch (error) {
+    // A document the ERP must fix (malformed, unsupported, over the limit) fails; anything else
+    // (the database is down) is not the document's fault: it goes back for the next poll.
+    if (!(error instanceof AppError) || error.status >= 500) {
+      ctx.log.error({ err: error, file: name }, 'ERP inbox file not received; retried at the next poll')
+      await rename(working, join(brandDir, 'incoming', name)).catch(() => {})
+      return null
+    }
+    failure = { code: error.code, reason: error.message }
+  }
+
+  const ok = receipt !== null && receipt.status !== 'rejected'
+  const targetDir = join(brandDir, ok ? 'processed' : 'failed')
+  await mkdir(targetDir, { recursive: true })
+  const target = await freeName(targetDir, name)
+  await rename(working, join(targetDir, target))
+  const outcome = receipt
+    ? { file: name, brand: ctx.brand.slug, receivedAt: ctx.now, ...receipt }
+    : { file: name, brand: ctx.brand.slug, receivedAt: ctx.now, status: 'failed', error: failure }
+  await writeFile(join(targetDir, `${target}.outcome.json`), `${JSON.stringify(outcome, null, 2)}\n`)
+  ctx.log.info({ file: name, brand: ctx.brand.slug, status: outcome.status }, 'ERP inbox file received')
+  return {
+    brand: ctx.brand.slug,
+    file: name,
+    status: receipt?.status ?? 'failed',
+    movedTo: join(targetDir, target),
+    changedCatalog: receipt !== null && changesCatalog(receipt),
+  }
+}
+
+/** The name itself, or with a numeric suffix when an earlier file of that name is already there. */
+async function freeName(dir: string, name: string): Promise<string> {
+  const taken = new Set(await readdir(dir))
+  if (!taken.has(name)) return name
+  for (let n = 2; ; n++) {
+    const candidate = `${name}.${n}`
+    if (!taken.has(candidate)) return candidate
+  }
+}
+
+async function listDirectories(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name)
+}
+
+export interface ErpInboxWorker {
+  stop(): Promise<void>
+}
+
+/**
+ * Polls the ERP inbox every `intervalMs` (one poll at a time) until stopped; each poll gets a
+ * fresh context (its own "now"). Runs in `vitrine worker`, and inside `serve` in embedded mode.
+ */
+export function startErpInboxWorker(
+  makeCtx: () => Ctx,
+  inboxDir: string,
+  options: { intervalMs?: number; onCatalogChange?: () => Promise<void> } = {},
+): ErpInboxWorker {
+  let stopped = false
+  let timer: NodeJS.Timeout | null = null
+  let current: Promise<unknown> = Promise.resolve()
+  const tick = () => {
+    const ctx = makeCtx()
+    current = pollErpInboxOnce(
+      ctx,
+      inboxDir,
+      options.onCatalogChange ? { onCatalogChange: options.onCatalogChange } : {},
+    )
+      .catch((error: unknown) => ctx.log.error({ err: error, inbox: inboxDir }, 'ERP inbox poll failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 2000)
+      })
+  }
+  tick()
+  return {
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await current
+    },
+  }
+}

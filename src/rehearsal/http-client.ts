@@ -1,0 +1,113 @@
+import http from 'node:http'
+
+export interface HttpRequest {
+  method: string
+  path: string
+  /** The Host header: which brand's shop answers. */
+  host: string
+  headers?: Record<string, string>
+  body?: string
+}
+
+export type HttpResult =
+  | { kind: 'response'; status: number; headers: http.IncomingHttpHeaders; body: string; ms: number }
+  | { kind: 'error'; error: 'timeout' | 'network'; message: string; ms: number }
+
+/**
+ * A small HTTP/1.1 client for load: node:http over one keep-alive agent (connections are reused,
+ * as browsers and load balancers do), any Host header (the brand), a hard per-request timeout, the
+ * body read whole. Latency is measured from the call to the last byte.
+ */
+export class HttpClient {
+  private readonly agent: http.Agent
+
+  constructor(
+    private readonly target: URL,
+    private readonly timeoutMs: number,
+    maxSockets = 1024,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: 256, scheduling: 'lifo' })
+  }
+
+  send(request: HttpRequest): Promise<HttpResult> {
+    const started = performance.now()
+    const elapsed = () => performance.now() - started
+    return new Promise((resolve) => {
+      let settled = false
+      const finish = (result: HttpResult) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(result)
+      }
+      const req = http.request(
+        {
+          host: this.target.hostname,
+          port: this.target.port || 80,
+          method: request.method,
+          path: request.path,
+          agent: this.agent,
+          headers: {
+            host: request.host,
+            ...(request.body !== undefined
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(request.body) }
+              : {}),
+            ...request.headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            finish({
+              kind: 'response',
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: elapsed(),
+            }),
+          )
+          res.on('error', (error) => finish({ kind: 'error', error: 'network', message: error.message, ms: elapsed() }))
+        },
+      )
+      const timer = setTimeout(() => {
+        finish({ kind: 'error', error: 'timeout', message: `no answer in ${this.timeoutMs} ms`, ms: elapsed() })
+        req.destroy()
+      }, this.timeoutMs)
+      req.on('error', (error) => finish({ kind: 'error', error: 'network', message: error.message, ms: elapsed() }))
+      if (request.body !== undefined) req.write(request.body)
+      req.end()
+    })
+  }
+
+  close(): void {
+    this.agent.destroy()
+  }
+}
+
+/**
+ * A shopper's cookies, as a browser keeps them for one site: name → value from Set-Cookie, sent
+ * back on every request (the cart cookie, a waiting-room pass). Expiry and paths are ignored: a
+ * rehearsal session lasts minutes, and every path of a shop is one site.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>()
+
+  store(setCookie: string[] | string | undefined): void {
+    for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const pair = line.split(';', 1)[0] ?? ''
+      const at = pair.indexOf('=')
+      if (at <= 0) continue
+      const name = pair.slice(0, at).trim()
+      const value = pair.slice(at + 1).trim()
+      const expired = /max-age=0\b/i.test(line) || value === ''
+      if (expired) this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+
+  header(): string | undefined {
+    if (this.cookies.size === 0) return undefined
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
+import { type Admission, AdmissionController, type QueuedAdmission } from './admission-controller.ts'
+import { classifyRequest } from './classify-request.ts'
+
+const admitted = (a: Admission | QueuedAdmission) => {
+  assert.ok(!('queued' in a) && a.admitted, 'expected an immediate admission')
+  return a
+}
+const queued = (a: Admission | QueuedAdmission) => {
+  assert.ok('queued' in a, 'expected the request to queue')
+  return a
+}
+
+/** Settles queued admissions into an ordered log, releasing each admitted one when told. */
+function track(log: string[], name: string, q: QueuedAdmission) {
+  return q.queued.then((a) => {
+    log.push(a.admitted ? name : `${name}:${a.reason}`)
+    return a
+  })
+}
+
+describe('admission control', () => {
+  test('admits up to the limit, queues up to the queue size, then sheds the newcomer', () => {
+    const c = new AdmissionController({ maxInflight: 2, queueSize: 1, queueTimeoutMs: 10_000 })
+    admitted(c.acquire('a', 'browse'))
+    admitted(c.acquire('a', 'browse'))
+    const third = queued(c.acquire('a', 'browse'))
+    const fourth = c.acquire('a', 'browse')
+    assert.deepEqual(fourth, { admitted: false, reason: 'queue-full' })
+    assert.equal(c.inflightCount, 2)
+    assert.equal(c.queuedCount, 1)
+    third.cancel()
+    assert.equal(c.queuedCount, 0)
+  })
+
+  test('a freed slot goes to checkout before cart before browse before crawlers, FIFO within a class', async () => {
+    const c = new AdmissionController({ maxInflight: 1, queueSize: 10, queueTimeoutMs: 10_000 })
+    const first = admitted(c.acquire('a', 'browse'))
+    const order: string[] = []
+    const waits: Record<string, Promise<Admission>> = {
+      bot: track(order, 'bot', queued(c.acquire('a', 'bot'))),
+      'browse-1': track(order, 'browse-1', queued(c.acquire('a', 'browse'))),
+      'browse-2': track(order, 'browse-2', queued(c.acquire('a', 'browse'))),
+      cart: track(order, 'cart', queued(c.acquire('a', 'cart'))),
+      checkout: track(order, 'checkout', queued(c.acquire('a', 'checkout'))),
+    }
+    let current: Admission = first
+    for (let i = 0; i < 5; i++) {
+      if (current.admitted) current.release()
+      await delay(0)
+      assert.equal(order.length, i + 1, 'each release admits exactly one waiter')
+      current = await waits[order[i]!]!
+    }
+    assert.deepEqual(order, ['checkout', 'cart', 'browse-1', 'browse-2', 'bot'])
+  })
+
+  test('the brand with fewer requests in flight gets the next slot, whatever the other one queued first', async () => {
+    const c = new AdmissionController({ maxInflight: 4, queueSize: 20, queueTimeoutMs: 10_000 })
+    const held = [1, 2, 3, 4].map(() => admitted(c.acquire('surging', 'browse')))
+    const order: string[] = []
+    const surging = [1, 2, 3, 4, 5].map((i) => track(order, `surging-${i}`, queued(c.acquire('surging', 'checkout'))))
+    const quiet = track(order, 'quiet', queued(c.acquire('quiet', 'browse')))
+    held[0]!.release()
+    await quiet
+    assert.deepEqual(order, ['quiet'], 'the quiet brand’s browse goes before the surging brand’s checkouts')
+    held[1]!.release()
+    await surging[0]
+    assert.deepEqual(order, ['quiet', 'surging-1'])
+  })
+
+  test('a full queue pushes out the busiest brand’s least important, newest request', async () => {
+    const c = new AdmissionController({ maxInflight: 1, queueSize: 3, queueTimeoutMs: 10_000 })
+    admitted(c.acquire('a', 'browse'))
+    const order: string[] = []
+    const aCart = track(order, 'a-cart', queued(c.acquire('a', 'cart')))
+    const aBrowse1 = track(order, 'a-browse-1', queued(c.acquire('a', 'browse')))
+    const aBrowse2 = track(order, 'a-browse-2', queued(c.acquire('a', 'browse')))
+    // Brand b's browse displaces a's newest browse; a's checkout then displaces a's other browse.
+    const bBrowse = queued(c.acquire('b', 'browse'))
+    assert.deepEqual(await aBrowse2, { admitted: false, reason: 'queue-full' })
+    const aCheckout = queued(c.acquire('a', 'checkout'))
+    assert.deepEqual(await aBrowse1, { admitted: false, reason: 'queue-full' })
+    // Now the queue holds a-cart, b-browse, a-checkout; another a-browse is the worst: shed itself.
+    assert.deepEqual(c.acquire('a', 'browse'), { admitted: false, reason: 'queue-full' })
+    assert.equal(c.queuedCount, 3)
+    for (const q of [bBrowse, aCheckout]) q.cancel()
+    void aCart
+    assert.deepEqual(order, ['a-browse-2:queue-full', 'a-browse-1:queue-full'])
+  })
+
+  test('a request that waited the queue timeout is shed, and a cancelled one leaves the queue', async () => {
+    const c = new AdmissionController({ maxInflight: 1, queueSize: 5, queueTimeoutMs: 30 })
+    const held = admitted(c.acquire('a', 'browse'))
+    const waiting = queued(c.acquire('a', 'browse'))
+    const started = performance.now()
+    assert.deepEqual(await waiting.queued, { admitted: false, reason: 'queue-timeout' })
+    assert.ok(performance.now() - started < 1000)
+    const cancelled = queued(c.acquire('a', 'browse'))
+    cancelled.cancel()
+    assert.deepEqual(await cancelled.queued, { admitted: false, reason: 'aborted' })
+    assert.equal(c.queuedCount, 0)
+    held.release()
+    held.release() // twice is harmless
+    assert.equal(c.inflightCount, 0)
+  })
+
+  test('crawlers never hold more than a quarter of the slots, even on an idle node', () => {
+    const c = new AdmissionController({ maxInflight: 8, queueSize: 5, queueTimeoutMs: 10_000 })
+    admitted(c.acquire('a', 'bot'))
+    admitted(c.acquire('a', 'bot'))
+    const third = queued(c.acquire('a', 'bot'))
+    admitted(c.acquire('a', 'browse'))
+    third.cancel()
+  })
+
+  test('classification by route pattern, method and User-Agent', () => {
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0'
+    assert.equal(classifyRequest('POST', '/api/store/checkout', ua), 'checkout')
+    assert.equal(classifyRequest('POST', '/checkout', ua), 'checkout')
+    assert.equal(classifyRequest('POST', '/api/store/carts/:token/lines', ua), 'cart')
+    assert.equal(classifyRequest('POST', '/cart/add', ua), 'cart')
+    assert.equal(classifyRequest('GET', '/api/admin/brands/:slug/orders', ua), 'admin')
+    assert.equal(classifyRequest('GET', '/p/:handle', ua), 'browse')
+    assert.equal(classifyRequest('GET', undefined, ua), 'browse')
+    assert.equal(classifyRequest('GET', '/p/:handle', 'Mozilla/5.0 (compatible; Googlebot/2.1)'), 'bot')
+    assert.equal(classifyRequest('POST', '/api/store/checkout', 'AhrefsBot/7.0'), 'bot')
+    assert.equal(classifyRequest('GET', '/', 'facebookexternalhit/1.1'), 'bot')
+    assert.equal(classifyRequest('GET', '/', undefined), 'browse')
+  })
+})

@@ -1,0 +1,258 @@
+import { classPriority, type RequestClass, requestClasses } from './classify-request.ts'
+
+export interface AdmissionConfig {
+  /** Requests one process works on at once; beyond it they wait in the queue. */
+  maxInflight: number
+  /** Requests waiting at most, over all brands; beyond it the least deserving one is shed. */
+  queueSize: number
+  /** A request waits at most this long before it is shed: a fast 503, never a client timeout. */
+  queueTimeoutMs: number
+}
+
+export type ShedReason = 'queue-full' | 'queue-timeout'
+
+export type Admission =
+  | { admitted: true; waitedMs: number; release(): void }
+  | { admitted: false; reason: ShedReason | 'aborted' }
+
+export interface QueuedAdmission {
+  queued: Promise<Admission>
+  cancel(): void
+}
+
+interface Waiter {
+  tenant: Tenant
+  cls: RequestClass
+  priority: number
+  seq: number
+  arrivedAt: number
+  timer: NodeJS.Timeout | null
+  settle(admission: Admission): void
+}
+
+interface Tenant {
+  name: string
+  inflight: number
+  queued: number
+  inflightByClass: Record<RequestClass, number>
+  /** One FIFO per class, indexed by priority. */
+  queues: Waiter[][]
+}
+
+/** What the metrics show per tenant (brand) and class. */
+export interface AdmissionGauge {
+  tenant: string
+  cls: RequestClass
+  inflight: number
+  queued: number
+}
+
+/** Crawlers together may hold at most this share of the slots, even on an idle node. */
+const botShare = 0.25
+
+/**
+ * Per-process admission: at most `maxInflight` requests run, a short queue holds the next ones, and
+ * anything beyond is shed at once (the caller answers 503 + Retry-After).
+ *
+ * Fairness comes before priority. When a slot frees, the brand (tenant) with the fewest requests
+ * in flight goes next, and within it the most important class, oldest first. So while brand A's
+ * surge keeps every slot busy, brand B's next request takes the very next free slot: every busy
+ * brand converges to an equal share of the limit (max-min fairness on concurrency), and a quiet
+ * brand waits at most one request's service time, whatever A sends. When the queue is full, the
+ * request pushed out is the least important, newest one of the brand holding the most (in flight +
+ * queued) — so A's surge sheds A's own browsing first, never B's checkout.
+ */
+export class AdmissionController {
+  private inflight = 0
+  private botInflight = 0
+  private queued = 0
+  private seq = 0
+  private readonly tenants = new Map<string, Tenant>()
+  private readonly botCap: number
+
+  constructor(
+    readonly config: AdmissionConfig,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.botCap = Math.max(1, Math.floor(config.maxInflight * botShare))
+  }
+
+  /**
+   * Admits now, sheds now, or queues: then `queued` settles when a slot frees or the request is
+   * shed, and `cancel()` (the client went away) takes it out of the queue. Call `release()` on an
+   * admission once its response is done.
+   */
+  acquire(tenantName: string, cls: RequestClass): Admission | QueuedAdmission {
+    const tenant = this.tenant(tenantName)
+    if (this.inflight < this.config.maxInflight && (cls !== 'bot' || this.botInflight < this.botCap)) {
+      return this.admit(tenant, cls, 0)
+    }
+    const waiter: Waiter = {
+      tenant,
+      cls,
+      priority: classPriority[cls],
+      seq: ++this.seq,
+      arrivedAt: this.clock(),
+      timer: null,
+      settle: () => {},
+    }
+    if (this.queued >= this.config.queueSize) {
+      const victim = this.pushOutVictim(waiter)
+      if (victim === waiter) return { admitted: false, reason: 'queue-full' }
+      this.unqueue(victim)
+      victim.settle({ admitted: false, reason: 'queue-full' })
+    }
+    const queued = new Promise<Admission>((resolve) => {
+      waiter.settle = (admission) => {
+        if (waiter.timer) clearTimeout(waiter.timer)
+        resolve(admission)
+      }
+    })
+    waiter.timer = setTimeout(() => {
+      if (this.unqueue(waiter)) waiter.settle({ admitted: false, reason: 'queue-timeout' })
+    }, this.config.queueTimeoutMs)
+    this.enqueue(waiter)
+    return {
+      queued,
+      cancel: () => {
+        if (this.unqueue(waiter)) waiter.settle({ admitted: false, reason: 'aborted' })
+      },
+    }
+  }
+
+  /** In flight and queued per tenant and class, for the metrics. */
+  gauges(): AdmissionGauge[] {
+    const rows: AdmissionGauge[] = []
+    for (const tenant of this.tenants.values()) {
+      for (const cls of requestClasses) {
+        rows.push({
+          tenant: tenant.name,
+          cls,
+          inflight: tenant.inflightByClass[cls],
+          queued: tenant.queues[classPriority[cls]]!.length,
+        })
+      }
+    }
+    return rows
+  }
+
+  get inflightCount(): number {
+    return this.inflight
+  }
+
+  get queuedCount(): number {
+    return this.queued
+  }
+
+  private admit(tenant: Tenant, cls: RequestClass, waitedMs: number): Admission {
+    this.inflight += 1
+    tenant.inflight += 1
+    tenant.inflightByClass[cls] += 1
+    if (cls === 'bot') this.botInflight += 1
+    let released = false
+    return {
+      admitted: true,
+      waitedMs,
+      release: () => {
+        if (released) return
+        released = true
+        this.inflight -= 1
+        tenant.inflight -= 1
+        tenant.inflightByClass[cls] -= 1
+        if (cls === 'bot') this.botInflight -= 1
+        this.dispatch()
+      },
+    }
+  }
+
+  /** Fills free slots from the queue: fairest tenant first, then class priority, then age. */
+  private dispatch(): void {
+    while (this.inflight < this.config.maxInflight && this.queued > 0) {
+      let best: Waiter | null = null
+      for (const tenant of this.tenants.values()) {
+        if (tenant.queued === 0) continue
+        const head = this.headOf(tenant)
+        if (!head) continue
+        if (
+          !best ||
+          tenant.inflight < best.tenant.inflight ||
+          (tenant.inflight === best.tenant.inflight &&
+            (head.priority < best.priority || (head.priority === best.priority && head.seq < best.seq)))
+        ) {
+          best = head
+        }
+      }
+      if (!best) return // only crawlers wait, and they hold their share already
+      this.unqueue(best)
+      best.settle(this.admit(best.tenant, best.cls, this.clock() - best.arrivedAt))
+    }
+  }
+
+  /** The tenant's most important waiter it may admit now (crawlers only under their cap). */
+  private headOf(tenant: Tenant): Waiter | null {
+    for (const queue of tenant.queues) {
+      const head = queue[0]
+      if (!head) continue
+      if (head.cls === 'bot' && this.botInflight >= this.botCap) continue
+      return head
+    }
+    return null
+  }
+
+  /**
+   * Who leaves a full queue for `newcomer`: the least important, newest waiter of the tenant with
+   * the most requests in flight and waiting (the newcomer counted in its own tenant) — possibly the
+   * newcomer itself.
+   */
+  private pushOutVictim(newcomer: Waiter): Waiter {
+    const load = (tenant: Tenant) => tenant.inflight + tenant.queued + (tenant === newcomer.tenant ? 1 : 0)
+    let victim = newcomer
+    for (const tenant of this.tenants.values()) {
+      if (tenant.queued === 0) continue
+      const queue = tenant.queues.findLast((q) => q.length > 0)
+      const worst = queue?.[queue.length - 1]
+      if (!worst) continue
+      const [a, b] = [load(tenant), load(victim.tenant)]
+      if (
+        a > b ||
+        (a === b &&
+          (worst.priority > victim.priority || (worst.priority === victim.priority && worst.seq > victim.seq)))
+      ) {
+        victim = worst
+      }
+    }
+    return victim
+  }
+
+  private enqueue(waiter: Waiter): void {
+    waiter.tenant.queues[waiter.priority]!.push(waiter)
+    waiter.tenant.queued += 1
+    this.queued += 1
+  }
+
+  /** Removes a waiter from its queue; false if it was no longer there (already settled). */
+  private unqueue(waiter: Waiter): boolean {
+    const queue = waiter.tenant.queues[waiter.priority]!
+    const index = queue.indexOf(waiter)
+    if (index < 0) return false
+    queue.splice(index, 1)
+    waiter.tenant.queued -= 1
+    this.queued -= 1
+    return true
+  }
+
+  private tenant(name: string): Tenant {
+    let tenant = this.tenants.get(name)
+    if (!tenant) {
+      tenant = {
+        name,
+        inflight: 0,
+        queued: 0,
+        inflightByClass: { checkout: 0, cart: 0, admin: 0, browse: 0, bot: 0 },
+        queues: requestClasses.map(() => []),
+      }
+      this.tenants.set(name, tenant)
+    }
+    return tenant
+  }
+}

@@ -1,0 +1,207 @@
+import cluster, { type Worker } from 'node:cluster'
+import { randomUUID } from 'node:crypto'
+import type { Log } from '../platform/ctx.ts'
+import { type MetricFamily, type MetricsRegistry, mergeSnapshots } from '../platform/http/metrics.ts'
+
+/**
+ * `vitrine serve --workers N` on PostgreSQL: a primary process that only supervises (it loads no
+ * application code, so it forks within milliseconds of starting) and N workers that each run the
+ * whole server on a shared port. The primary restarts a crashed worker with back-off, forwards
+ * SIGTERM/SIGINT so every worker drains, and answers /metrics for the node by summing the
+ * workers' snapshots over IPC. Nothing else is shared: caches are per process and invalidated
+ * through PostgreSQL NOTIFY, as between nodes.
+ */
+
+/** Messages between the primary and its workers; `vitrine` tells ours from anyone else's. */
+type Message =
+  | { vitrine: 'listening'; port: number; startupMs: number; shops: Array<{ name: string; slug: string }> }
+  | { vitrine: 'failed'; message: string }
+  | { vitrine: 'metrics-request'; id: string }
+  | { vitrine: 'metrics-collect'; id: string }
+  | { vitrine: 'metrics-snapshot'; id: string; families: MetricFamily[] }
+  | { vitrine: 'metrics-result'; id: string; families: MetricFamily[] }
+
+export interface PrimaryOptions {
+  workers: number
+  /** The worker's entry script and its arguments (`serve …`). */
+  exec: string
+  args: string[]
+  log: Log
+  /** Workers get this long to drain after SIGTERM before they are killed. */
+  drainTimeoutMs: number
+  /** Called once, when the first worker is listening and ready. */
+  onReady(info: { port: number; startupMs: number; shops: Array<{ name: string; slug: string }> }): void
+}
+
+/** Back-off after a crash: 0.25 s, doubling to 30 s; a worker that lived a minute resets it. */
+const firstBackoffMs = 250
+const maxBackoffMs = 30_000
+const healthyAfterMs = 60_000
+
+export function runPrimary(options: PrimaryOptions): Promise<number> {
+  const { log } = options
+  cluster.setupPrimary({ exec: options.exec, args: options.args })
+  const startedAt = new Map<number, number>()
+  let backoffMs = firstBackoffMs
+  let ready = false
+  let stopping = false
+  const pending = new Map<
+    string,
+    { requester: Worker; expected: number; families: MetricFamily[][]; timer: NodeJS.Timeout }
+  >()
+
+  return new Promise<number>((resolve) => {
+    let exitCode = 0
+    const finishIfDone = () => {
+      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(exitCode)
+    }
+
+    const fork = () => {
+      const worker = cluster.fork()
+      startedAt.set(worker.id, Date.now())
+      worker.on('message', (message: Message) => onMessage(worker, message))
+    }
+
+    const onMessage = (worker: Worker, message: Message) => {
+      switch (message?.vitrine) {
+        case 'listening':
+          if (!ready) {
+            ready = true
+            const startupMs = Math.round(process.uptime() * 1000)
+            log.info({ startupMs, workers: options.workers, port: message.port }, 'node ready')
+            options.onReady({ port: message.port, startupMs, shops: message.shops })
+            // The first worker alone had every core while it started; now the others start.
+            for (let i = 1; i < options.workers && !stopping; i++) fork()
+          }
+          return
+        case 'failed':
+          // Before the node ever served, a failing worker (port taken, database unreachable) is a
+          // configuration error: stop rather than restart it forever.
+          if (!ready && !stopping) {
+            log.error({ worker: worker.id, error: message.message }, 'a worker failed to start; stopping')
+            exitCode = 1
+            stop('startup failure')
+          }
+          return
+        case 'metrics-request':
+          collectForWorker(worker, message.id)
+          return
+        case 'metrics-snapshot':
+          addSnapshot(message.id, message.families)
+          return
+      }
+    }
+
+    const collectForWorker = (requester: Worker, id: string) => {
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w?.isConnected()))
+      const entry = {
+        requester,
+        expected: workers.length,
+        families: [] as MetricFamily[][],
+        // A worker stuck in a long request must not stall the scrape: answer with who replied.
+        timer: setTimeout(() => complete(id), 1000),
+      }
+      pending.set(id, entry)
+      for (const w of workers) w.send({ vitrine: 'metrics-collect', id } satisfies Message)
+    }
+    const addSnapshot = (id: string, families: MetricFamily[]) => {
+      const entry = pending.get(id)
+      if (!entry) return
+      entry.families.push(families)
+      if (entry.families.length >= entry.expected) complete(id)
+    }
+    const complete = (id: string) => {
+      const entry = pending.get(id)
+      if (!entry) return
+      pending.delete(id)
+      clearTimeout(entry.timer)
+      if (entry.requester.isConnected()) {
+        entry.requester.send({
+          vitrine: 'metrics-result',
+          id,
+          families: mergeSnapshots(entry.families),
+        } satisfies Message)
+      }
+    }
+
+    cluster.on('exit', (worker, code, signal) => {
+      const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now())
+      startedAt.delete(worker.id)
+      if (stopping) {
+        if (code !== 0) exitCode = 1
+        finishIfDone()
+        return
+      }
+      if (lived > healthyAfterMs) backoffMs = firstBackoffMs
+      log.error({ worker: worker.id, code, signal, restartInMs: backoffMs }, 'worker exited; restarting it')
+      setTimeout(() => {
+        if (!stopping) fork()
+      }, backoffMs).unref()
+      backoffMs = Math.min(backoffMs * 2, maxBackoffMs)
+    })
+
+    const stop = (reason: string) => {
+      if (stopping) return
+      stopping = true
+      log.info({ reason }, 'stopping: every worker drains')
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+      // A worker that does not finish draining in time is killed, and the node exits 1.
+      setTimeout(() => {
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL')
+        exitCode = 1
+      }, options.drainTimeoutMs + 5000).unref()
+      finishIfDone()
+    }
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    process.on('SIGINT', () => stop('SIGINT'))
+
+    // One worker first: started alone it is ready sooner than N starting together on the same
+    // cores, and the node is ready (it answers /ready) as soon as one worker is.
+    fork()
+  })
+}
+
+/** In a cluster worker: tells the primary this worker is up, or that it could not start. */
+export function reportToPrimary(message: Extract<Message, { vitrine: 'listening' | 'failed' }>): void {
+  if (cluster.isWorker && process.send) process.send(message)
+}
+
+/**
+ * In a cluster worker: answers the primary's collection rounds with this process's snapshot, and
+ * returns the function /metrics calls to get the whole node's (falling back to this process's
+ * own if the primary does not answer).
+ */
+export function clusterMetrics(registry: MetricsRegistry): () => Promise<MetricFamily[]> {
+  const waiting = new Map<string, (families: MetricFamily[]) => void>()
+  process.on('message', (message: Message) => {
+    if (message?.vitrine === 'metrics-collect') {
+      process.send?.({ vitrine: 'metrics-snapshot', id: message.id, families: registry.snapshot() } satisfies Message)
+    } else if (message?.vitrine === 'metrics-result') {
+      waiting.get(message.id)?.(message.families)
+    }
+  })
+  return () =>
+    new Promise<MetricFamily[]>((resolve) => {
+      const id = randomUUID()
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        resolve(registry.snapshot())
+      }, 2000)
+      waiting.set(id, (families) => {
+        clearTimeout(timer)
+        waiting.delete(id)
+        resolve(families)
+      })
+      process.send?.({ vitrine: 'metrics-request', id } satisfies Message)
+    })
+}
+
+/** `--workers`: a whole number ≥ 1; absent means one per core. */
+export function parseWorkers(value: string | undefined, cores: number): number {
+  if (value === undefined) return cores
+  const workers = Number(value)
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new Error(`--workers must be a whole number from 1 to 256, got "${value}"`)
+  }
+  return workers
+}
