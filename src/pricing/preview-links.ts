@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../platform/db/database.ts'
+import { serverSecret } from '../platform/server-secrets.ts'
 
 /**
  * Signed, expiring preview links: a merchandiser's view of a brand's storefront "as of" an
@@ -18,31 +19,9 @@ export interface PreviewGrant {
 
 export const maxPreviewMinutes = 7 * 24 * 60
 const secretName = 'preview-links'
-const secrets = new WeakMap<Db, Promise<Buffer>>()
-
 /** The signing key: from the environment, or generated once and persisted (first writer wins). */
 export function previewSecret(db: Db): Promise<Buffer> {
-  const fromEnv = process.env.VITRINE_PREVIEW_SECRET
-  if (fromEnv && fromEnv.trim().length > 0) return Promise.resolve(Buffer.from(fromEnv.trim(), 'utf8'))
-  let held = secrets.get(db)
-  if (!held) {
-    held = (async () => {
-      await db
-        .insertInto('server_secrets')
-        .values({ name: secretName, value: randomBytes(32).toString('base64url') })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute()
-      const row = await db
-        .selectFrom('server_secrets')
-        .select('value')
-        .where('name', '=', secretName)
-        .executeTakeFirstOrThrow()
-      return Buffer.from(row.value, 'base64url')
-    })()
-    held.catch(() => secrets.delete(db))
-    secrets.set(db, held)
-  }
-  return held
+  return serverSecret(db, secretName, process.env.VITRINE_PREVIEW_SECRET)
 }
 
 export async function signPreview(db: Db, grant: PreviewGrant): Promise<string> {

@@ -1,24 +1,8 @@
 import type { RehearsalOutcome } from './outcome.ts'
-import { rowCells } from './report-text.ts'
+import { head, rowCells } from './report-text.ts'
 import { fmtMs, type SloConfig } from './slo.ts'
 import type { Row } from './summarize.ts'
 import { escapeXml as esc, lineChart } from './svg-chart.ts'
-
-const head = [
-  '',
-  'req',
-  'req/s',
-  'p50 ms',
-  'p95 ms',
-  'p99 ms',
-  'ok',
-  'sold out',
-  '4xx',
-  'shed 503',
-  '5xx',
-  'no answer',
-  'orders',
-]
 
 function htmlTable(headCells: string[], rows: string[][], flag?: (row: string[]) => boolean): string {
   return `<table><thead><tr>${headCells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows

@@ -3,7 +3,8 @@ import type { RehearsalOutcome } from './outcome.ts'
 import { fmtMs } from './slo.ts'
 import type { Row } from './summarize.ts'
 
-const head = [
+/** The columns of a per-class or per-brand table, in the terminal and in the HTML report. */
+export const head = [
   '',
   'req',
   'req/s',

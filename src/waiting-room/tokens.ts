@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../platform/db/database.ts'
+import { serverSecret } from '../platform/server-secrets.ts'
 
 /**
  * The two signed cookies of the waiting room, both HMAC-SHA256 with one server key:
@@ -49,35 +50,11 @@ export function verifyToken(key: Buffer, kind: TokenKind, token: string | undefi
 }
 
 const secretName = 'waiting-room-pass'
-const loaded = new WeakMap<Db, Promise<Buffer>>()
 
 /**
  * The signing key: VITRINE_WAITING_ROOM_SECRET when set (give every node the same), otherwise a
- * random key generated once into server_secrets: the first node to start inserts it, every other
- * node reads the same row. Read once per process.
+ * random key generated once into server_secrets and shared by every node.
  */
 export function passKey(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
-  const configured = env.VITRINE_WAITING_ROOM_SECRET?.trim()
-  if (configured) return Promise.resolve(Buffer.from(configured, 'utf8'))
-  let key = loaded.get(db)
-  if (!key) {
-    key = loadOrCreateKey(db)
-    loaded.set(db, key)
-    key.catch(() => loaded.delete(db))
-  }
-  return key
-}
-
-async function loadOrCreateKey(db: Db): Promise<Buffer> {
-  await db
-    .insertInto('server_secrets')
-    .values({ name: secretName, value: randomBytes(32).toString('base64url') })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute()
-  const row = await db
-    .selectFrom('server_secrets')
-    .select('value')
-    .where('name', '=', secretName)
-    .executeTakeFirstOrThrow()
-  return Buffer.from(row.value, 'base64url')
+  return serverSecret(db, secretName, env.VITRINE_WAITING_ROOM_SECRET)
 }

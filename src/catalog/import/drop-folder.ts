@@ -1,14 +1,18 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BrandCtx } from '../../brands/brand.ts'
 import { findBrandBySlug } from '../../brands/queries.ts'
 import type { Ctx } from '../../platform/ctx.ts'
+import {
+  freeName,
+  type InboxSightings,
+  type PollingWorker,
+  scanDropFolder,
+  startPolling,
+} from '../../platform/drop-folder.ts'
 import { importFeed } from './import-feed.ts'
 import { listImportRejections } from './runs.ts'
-
-/** What a poll saw of each file still in incoming/: a file is taken once two polls agree. */
-export type InboxSightings = Map<string, { size: number; mtimeMs: number }>
 
 const processSightings: InboxSightings = new Map()
 const feedFile = /\.(xml|tsv|csv)$/i
@@ -40,36 +44,17 @@ export async function pollInboxOnce(
   inboxDir: string,
   sightings: InboxSightings = processSightings,
 ): Promise<PollResult> {
-  const result: PollResult = { imported: [], waiting: [] }
-  const seenNow = new Set<string>()
-  for (const slug of await listDirectories(inboxDir)) {
-    const incoming = join(inboxDir, slug, 'incoming')
-    const names = await readdir(incoming).catch(() => [] as string[])
-    const candidates = names.filter((n) => feedFile.test(n) && !n.startsWith('.') && !/\.(part|tmp)$/i.test(n))
-    if (candidates.length === 0) continue
-    const brand = await findBrandBySlug(ctx.db, slug)
-    if (!brand) {
-      ctx.log.warn({ inbox: inboxDir, slug }, 'drop folder of an unknown brand: files left as they are')
-      continue
-    }
-    for (const name of candidates.sort()) {
-      const path = join(incoming, name)
-      const st = await stat(path).catch(() => null)
-      if (!st?.isFile()) continue
-      seenNow.add(path)
-      const before = sightings.get(path)
-      if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs) {
-        sightings.set(path, { size: st.size, mtimeMs: st.mtimeMs })
-        result.waiting.push(path)
-        continue
-      }
-      sightings.delete(path)
-      seenNow.delete(path)
-      result.imported.push(await importDroppedFile({ ...ctx, brand }, join(inboxDir, slug), name))
-    }
-  }
-  for (const path of sightings.keys()) if (path.startsWith(inboxDir) && !seenNow.has(path)) sightings.delete(path)
-  return result
+  const imported: PolledFile[] = []
+  const waiting = await scanDropFolder(ctx, inboxDir, {
+    sightings,
+    accept: (name) => feedFile.test(name),
+    findBrand: (slug) => findBrandBySlug(ctx.db, slug),
+    take: async ({ brand, brandDir, name }) => {
+      imported.push(await importDroppedFile({ ...ctx, brand }, brandDir, name))
+    },
+    what: 'drop folder',
+  })
+  return { imported, waiting }
 }
 
 async function importDroppedFile(ctx: BrandCtx, brandDir: string, name: string): Promise<PolledFile> {
@@ -101,24 +86,9 @@ async function importDroppedFile(ctx: BrandCtx, brandDir: string, name: string):
   return { brand: ctx.brand.slug, file: name, runId: run.runId, status: run.status, movedTo: join(targetDir, target) }
 }
 
-/** The name itself, or with a numeric suffix when an earlier file of that name is already there. */
-async function freeName(dir: string, name: string): Promise<string> {
-  const taken = new Set(await readdir(dir))
-  if (!taken.has(name)) return name
-  for (let n = 2; ; n++) {
-    const candidate = `${name}.${n}`
-    if (!taken.has(candidate)) return candidate
-  }
-}
-
-async function listDirectories(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name)
-}
-
-export interface InboxWorker {
-  stop(): Promise<void>
-}
+/** Kept under this name for the callers that hold one. */
+export type { InboxSightings }
+export type InboxWorker = PollingWorker
 
 /**
  * Polls the drop folder every `intervalMs` (one poll at a time) until stopped; each poll gets a
@@ -130,27 +100,14 @@ export function startInboxWorker(
   inboxDir: string,
   intervalMs = 2000,
   options: { onImported?: (result: PollResult) => void | Promise<void> } = {},
-): InboxWorker {
-  let stopped = false
-  let timer: NodeJS.Timeout | null = null
-  let current: Promise<unknown> = Promise.resolve()
-  const tick = () => {
-    const ctx = makeCtx()
-    current = pollInboxOnce(ctx, inboxDir)
-      .then(async (result) => {
-        if (result.imported.length > 0) await options.onImported?.(result)
-      })
-      .catch((error: unknown) => ctx.log.error({ err: error, inbox: inboxDir }, 'drop-folder poll failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs)
-      })
-  }
-  tick()
-  return {
-    async stop() {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      await current
+): PollingWorker {
+  return startPolling(
+    makeCtx,
+    intervalMs,
+    async (ctx) => {
+      const result = await pollInboxOnce(ctx, inboxDir)
+      if (result.imported.length > 0) await options.onImported?.(result)
     },
-  }
+    { message: 'drop-folder poll failed', fields: { inbox: inboxDir } },
+  )
 }

@@ -1,8 +1,14 @@
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { findBrandBySlug } from '../../brands/queries.ts'
-import type { InboxSightings } from '../../catalog/import/drop-folder.ts'
 import type { Ctx } from '../../platform/ctx.ts'
+import {
+  freeName,
+  type InboxSightings,
+  type PollingWorker,
+  scanDropFolder,
+  startPolling,
+} from '../../platform/drop-folder.ts'
 import { AppError } from '../../platform/errors.ts'
 import { changesCatalog, type ReceiveDocumentResult, receiveDocument } from './receive-document.ts'
 
@@ -42,40 +48,20 @@ export async function pollErpInboxOnce(
   inboxDir: string,
   options: { sightings?: InboxSightings; onCatalogChange?: () => Promise<void> } = {},
 ): Promise<ErpInboxPoll> {
-  const sightings = options.sightings ?? processSightings
-  const result: ErpInboxPoll = { received: [], waiting: [] }
-  const seenNow = new Set<string>()
-  for (const slug of await listDirectories(inboxDir)) {
-    const incoming = join(inboxDir, slug, 'incoming')
-    const names = await readdir(incoming).catch(() => [] as string[])
-    const candidates = names.filter((n) => documentFile.test(n) && !n.startsWith('.'))
-    if (candidates.length === 0) continue
-    const brand = await findBrandBySlug(ctx.db, slug)
-    if (!brand) {
-      ctx.log.warn({ inbox: inboxDir, slug }, 'ERP inbox of an unknown brand: files left as they are')
-      continue
-    }
-    for (const name of candidates.sort()) {
-      const path = join(incoming, name)
-      const st = await stat(path).catch(() => null)
-      if (!st?.isFile()) continue
-      seenNow.add(path)
-      const before = sightings.get(path)
-      if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs) {
-        sightings.set(path, { size: st.size, mtimeMs: st.mtimeMs })
-        result.waiting.push(path)
-        continue
-      }
-      sightings.delete(path)
-      seenNow.delete(path)
-      const outcome = await receiveFile({ ...ctx, brand }, join(inboxDir, slug), name, st.size)
-      if (!outcome) continue
-      result.received.push(outcome)
+  const received: InboxFileOutcome[] = []
+  const waiting = await scanDropFolder(ctx, inboxDir, {
+    sightings: options.sightings ?? processSightings,
+    accept: (name) => documentFile.test(name),
+    findBrand: (slug) => findBrandBySlug(ctx.db, slug),
+    take: async ({ brand, brandDir, name, size }) => {
+      const outcome = await receiveFile({ ...ctx, brand }, brandDir, name, size)
+      if (!outcome) return
+      received.push(outcome)
       if (outcome.status !== 'failed' && outcome.changedCatalog) await options.onCatalogChange?.()
-    }
-  }
-  for (const path of sightings.keys()) if (path.startsWith(inboxDir) && !seenNow.has(path)) sightings.delete(path)
-  return result
+    },
+    what: 'ERP inbox',
+  })
+  return { received, waiting }
 }
 
 async function receiveFile(
@@ -128,24 +114,7 @@ async function receiveFile(
   }
 }
 
-/** The name itself, or with a numeric suffix when an earlier file of that name is already there. */
-async function freeName(dir: string, name: string): Promise<string> {
-  const taken = new Set(await readdir(dir))
-  if (!taken.has(name)) return name
-  for (let n = 2; ; n++) {
-    const candidate = `${name}.${n}`
-    if (!taken.has(candidate)) return candidate
-  }
-}
-
-async function listDirectories(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name)
-}
-
-export interface ErpInboxWorker {
-  stop(): Promise<void>
-}
+export type ErpInboxWorker = PollingWorker
 
 /**
  * Polls the ERP inbox every `intervalMs` (one poll at a time) until stopped; each poll gets a
@@ -155,28 +124,10 @@ export function startErpInboxWorker(
   makeCtx: () => Ctx,
   inboxDir: string,
   options: { intervalMs?: number; onCatalogChange?: () => Promise<void> } = {},
-): ErpInboxWorker {
-  let stopped = false
-  let timer: NodeJS.Timeout | null = null
-  let current: Promise<unknown> = Promise.resolve()
-  const tick = () => {
-    const ctx = makeCtx()
-    current = pollErpInboxOnce(
-      ctx,
-      inboxDir,
-      options.onCatalogChange ? { onCatalogChange: options.onCatalogChange } : {},
-    )
-      .catch((error: unknown) => ctx.log.error({ err: error, inbox: inboxDir }, 'ERP inbox poll failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 2000)
-      })
-  }
-  tick()
-  return {
-    async stop() {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      await current
-    },
-  }
+): PollingWorker {
+  const poll = options.onCatalogChange ? { onCatalogChange: options.onCatalogChange } : {}
+  return startPolling(makeCtx, options.intervalMs ?? 2000, (ctx) => pollErpInboxOnce(ctx, inboxDir, poll), {
+    message: 'ERP inbox poll failed',
+    fields: { inbox: inboxDir },
+  })
 }
