@@ -1,4 +1,5 @@
 import type { Ctx } from '../platform/ctx.ts'
+import { upcomingSaleEventWindows } from '../pricing/index.ts'
 import { hourlyTraffic } from '../traffic/index.ts'
 import type { PlanBrand, PlanEvent, PlanHour } from './compute-plan.ts'
 
@@ -17,32 +18,7 @@ export async function planHistory(ctx: Ctx, from: Date, to: Date): Promise<PlanH
   }))
 }
 
-/**
- * Sale events that end after `ctx.now` (upcoming or under way), one per event id with the brands
- * it covers. Read straight from pricing's sale_events table (migration 0008): the pricing module
- * has no listing of events across brands, and a plan only needs ids, names and windows. An event
- * spans its rows' earliest start and latest end (each brand's row is in its own time zone).
- */
+/** Sale events that end after `ctx.now`, one per event with the brands it covers (from pricing). */
 export async function upcomingSaleEvents(ctx: Ctx): Promise<PlanEvent[]> {
-  const rows = await ctx.db
-    .selectFrom('sale_events')
-    .select(['id', 'name', 'brand_id', 'starts_at', 'ends_at'])
-    .where('ends_at', '>', ctx.now)
-    .orderBy('starts_at')
-    .orderBy('id')
-    .execute()
-  const byId = new Map<string, { id: string; name: string; brandIds: string[]; startsAt: Date; endsAt: Date }>()
-  for (const r of rows) {
-    const startsAt = new Date(r.starts_at)
-    const endsAt = new Date(r.ends_at)
-    const event = byId.get(r.id)
-    if (!event) {
-      byId.set(r.id, { id: r.id, name: r.name, brandIds: [r.brand_id], startsAt, endsAt })
-      continue
-    }
-    event.brandIds.push(r.brand_id)
-    if (startsAt < event.startsAt) event.startsAt = startsAt
-    if (endsAt > event.endsAt) event.endsAt = endsAt
-  }
-  return [...byId.values()]
+  return upcomingSaleEventWindows(ctx)
 }

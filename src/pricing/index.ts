@@ -10,6 +10,7 @@ export { checkPreview, type PreviewCheck, type PreviewGrant, signPreview } from 
 export { type EffectivePrice, priceAt, pricesAt, priceVersion } from './price-at.ts'
 export { pricingAdminRoutes } from './routes.ts'
 export { InvalidSaleEvent, type SaleEventInput } from './sale-event-definition.ts'
+export { type SaleEventWindow, upcomingSaleEventWindows } from './sale-event-views.ts'
 export { type BrandSaleEvent, type PricedVariantFacts, SalePlan } from './sale-plan.ts'
 export { salePlans } from './sale-plans.ts'
 export { createSaleEvent, deleteSaleEvent, updateSaleEvent } from './save-sale-event.ts'

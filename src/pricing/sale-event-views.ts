@@ -99,3 +99,40 @@ export function toView(
 export function discountView(discount: SaleRuleRow['discount']): DiscountInput {
   return discount.kind === 'percent' ? { kind: 'percent', percent: discount.basisPoints / 100 } : discount
 }
+
+export interface SaleEventWindow {
+  id: string
+  name: string
+  brandIds: string[]
+  startsAt: Date
+  endsAt: Date
+}
+
+/**
+ * Sale events that end after `ctx.now` (upcoming or under way), one per event id with the brands
+ * it covers. For capacity planning: ids, names and windows only. An event
+ * spans its rows' earliest start and latest end (each brand's row is in its own time zone).
+ */
+export async function upcomingSaleEventWindows(ctx: Ctx): Promise<SaleEventWindow[]> {
+  const rows = await ctx.db
+    .selectFrom('sale_events')
+    .select(['id', 'name', 'brand_id', 'starts_at', 'ends_at'])
+    .where('ends_at', '>', ctx.now)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute()
+  const byId = new Map<string, SaleEventWindow>()
+  for (const r of rows) {
+    const startsAt = new Date(r.starts_at)
+    const endsAt = new Date(r.ends_at)
+    const event = byId.get(r.id)
+    if (!event) {
+      byId.set(r.id, { id: r.id, name: r.name, brandIds: [r.brand_id], startsAt, endsAt })
+      continue
+    }
+    event.brandIds.push(r.brand_id)
+    if (startsAt < event.startsAt) event.startsAt = startsAt
+    if (endsAt > event.endsAt) event.endsAt = endsAt
+  }
+  return [...byId.values()]
+}

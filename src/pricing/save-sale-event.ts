@@ -1,5 +1,6 @@
 import { recordAudit } from '../access/index.ts'
 import type { Ctx } from '../platform/ctx.ts'
+import type { Db } from '../platform/db/database.ts'
 import { inTransaction } from '../platform/db/transaction.ts'
 import { NotFound } from '../platform/errors.ts'
 import { newId } from '../platform/ids.ts'
@@ -37,17 +38,7 @@ export async function updateSaleEvent(ctx: Ctx, id: string, input: SaleEventInpu
   const touched = new Set(rows.map((r) => r.brand.id))
   await inTransaction(ctx.db, async (tx) => {
     const txCtx = { ...ctx, db: tx }
-    const before = await tx.selectFrom('sale_events').selectAll().where('id', '=', id).forUpdate().execute()
-    if (before.length === 0) throw new NotFound('Sale event')
-    await tx
-      .deleteFrom('sale_events')
-      .where('id', '=', id)
-      .where(
-        'brand_id',
-        'in',
-        before.map((r) => r.brand_id),
-      )
-      .execute()
+    const before = await takeEventRows(tx, id)
     await insertRows(txCtx, id, input, rows, before[0]?.created_at ?? ctx.now)
     for (const old of before) touched.add(old.brand_id)
     for (const brandId of [...touched].sort()) {
@@ -70,17 +61,7 @@ export async function updateSaleEvent(ctx: Ctx, id: string, input: SaleEventInpu
 export async function deleteSaleEvent(ctx: Ctx, id: string): Promise<void> {
   const brandIds = await inTransaction(ctx.db, async (tx) => {
     const txCtx = { ...ctx, db: tx }
-    const before = await tx.selectFrom('sale_events').selectAll().where('id', '=', id).forUpdate().execute()
-    if (before.length === 0) throw new NotFound('Sale event')
-    await tx
-      .deleteFrom('sale_events')
-      .where('id', '=', id)
-      .where(
-        'brand_id',
-        'in',
-        before.map((r) => r.brand_id),
-      )
-      .execute()
+    const before = await takeEventRows(tx, id)
     for (const old of before) {
       await bumpPriceVersion(txCtx, old.brand_id)
       await audit(txCtx, id, 'delete', old.brand_id, rowView(old), null)
@@ -153,3 +134,12 @@ const rowView = (row: SaleEventRow) => ({
   rounding: row.rounding,
   rules: row.rules,
 })
+
+/** Locks and removes every brand's row of an event (the caller re-inserts or not); NotFound if none. */
+async function takeEventRows(tx: Db, id: string) {
+  const before = await tx.selectFrom('sale_events').selectAll().where('id', '=', id).forUpdate().execute()
+  if (before.length === 0) throw new NotFound('Sale event')
+  const brandIds = before.map((r) => r.brand_id)
+  await tx.deleteFrom('sale_events').where('brand_id', 'in', brandIds).where('id', '=', id).execute()
+  return before
+}

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { BrandCtx } from '../brands/brand.ts'
 import type { PromotionCodesTable } from '../platform/db/schema.ts'
-import type { Promotion, PromotionKind } from './promotion.ts'
+import type { Promotion } from './promotion.ts'
 
 type PromotionRow = Selectable<PromotionCodesTable>
 
@@ -65,18 +65,20 @@ export async function customerCount(ctx: BrandCtx, promotionId: string): Promise
   return Number(row.n)
 }
 
-export interface PromotionFields {
-  description: string
-  kind: PromotionKind
-  percent: number | null
-  amountMinor: number | null
-  minimumSpendMinor: number
-  startsAt: Date | null
-  endsAt: Date | null
-  active: boolean
-  usageLimit: number | null
-  perCustomerLimit: number | null
-}
+/** What staff set on a code: everything but its identity, usage count and authorship. */
+export type PromotionFields = Pick<
+  Promotion,
+  | 'description'
+  | 'kind'
+  | 'percent'
+  | 'amountMinor'
+  | 'minimumSpendMinor'
+  | 'startsAt'
+  | 'endsAt'
+  | 'active'
+  | 'usageLimit'
+  | 'perCustomerLimit'
+>
 
 /** Inserts a code; false when the brand already has one with this text (unique per brand). */
 export async function insertPromotion(
