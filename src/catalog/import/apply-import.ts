@@ -3,6 +3,7 @@ import type { BrandCtx } from '../../brands/brand.ts'
 import { bumpCatalogVersion } from '../../brands/queries.ts'
 import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
+import { contentRecord, hashVersion } from './content-hash.ts'
 import type { ImportCounts, ImportMode } from './runs.ts'
 
 export interface ApplyOptions {
@@ -45,12 +46,11 @@ class DryRunRollback extends Error {
  */
 export async function rejectUntitledProducts(ctx: BrandCtx, runId: string): Promise<number> {
   const b = ctx.brand.id
-  // Fresh staging rows have no statistics; without them the planner picks nested loops (minutes).
-  await sql`analyze import_items`.execute(ctx.db)
   const any = await sql`
     select 1 from import_items where brand_id = ${b} and run_id = ${runId} and title is null limit 1
   `.execute(ctx.db)
   if (any.rows.length === 0) return 0
+  await analyzeStaging(ctx)
   const result = await sql<{ n: number }>`
     with untitled as (
       select i.group_id from import_items i
@@ -100,42 +100,126 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   // Two runs of one brand apply one after the other; other brands are not held up.
   await sql`select pg_advisory_xact_lock(hashtext(${`vitrine-import:${b}`}))`.execute(db)
 
-  // One row per product of the feed, with the hash of everything the feed says about it. A product
-  // whose hash is the one its last import stored, and whose status the run would not change, is
-  // skipped: none of the statements below looks at it or its variants again.
-  await sql`
+  // Sorts and hashes of a run's staging rows fit in memory rather than spill to disk.
+  await sql`set local work_mem = '64MB'`.execute(db)
+
+  // One row per product of the feed, with the hash of everything the feed says about it (the md5
+  // of its items' hashes in file order: content-hash.ts computes the same while staging). A
+  // product whose hash is the one its last import stored, and whose status the run would not
+  // change, is skipped: none of the statements below looks at it or its variants again.
+  const verdict = await sql<{ applying: number; updating: number }>`
     with h as (
       select group_id,
-        ${`${hashVersion}${options.mode}:`}::text || md5(string_agg(
-          -- A row's text form tells null from empty; instants as epochs, whatever the session's time zone.
-          row(item_id, title, description, category_path, images, attributes, brand_name, status, size, colour,
-            gtin, price_minor, compare_at_minor, sale_price_minor, extract(epoch from sale_starts_at),
-            extract(epoch from sale_ends_at), on_hand, weight_grams, link, mpn, availability,
-            extract(epoch from availability_date))::text,
-          E'\n' order by seq)) as hash,
+        ${`${hashVersion}${options.mode}:`}::text || md5(string_agg(item_hash, E'\n' order by seq)) as hash,
         (array_agg(status order by seq) filter (where status is not null))[1] as status
       from import_items
       where brand_id = ${b} and run_id = ${r}
       group by group_id
+    ), ins as (
+      insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status)
+      select ${b}, ${r}, h.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null, h.hash,
+        coalesce(p.import_hash = h.hash
+          and p.status = coalesce(h.status, case when p.status = 'archived' then 'active' else p.status end), false),
+        h.status
+      from h left join products p on p.brand_id = ${b} and p.reference = h.group_id
+      returning skip, existed
     )
-    insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status)
-    select ${b}, ${r}, h.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null, h.hash,
-      coalesce(p.import_hash = h.hash
-        and p.status = coalesce(h.status, case when p.status = 'archived' then 'active' else p.status end), false),
-      h.status
-    from h left join products p on p.brand_id = ${b} and p.reference = h.group_id
+    select count(*) filter (where not skip)::int as applying, count(*) filter (where not skip and existed)::int as updating
+    from ins
   `.execute(db)
-
-  // Fresh rows have no statistics; without them the update below joins by nested loops (quadratic).
+  const applying = Number(verdict.rows[0]?.applying ?? 0)
+  // Products that exist already: only they can have variants to update or delist.
+  const updating = Number(verdict.rows[0]?.updating ?? 0)
+  // Fresh rows have no statistics; without them the joins below pick nested loops (quadratic).
   await sql`analyze import_products`.execute(db)
 
-  // Product-level fields of the others come from the first item that has them; fields the feed
+  if (options.mode === 'full' && !options.force) await guardArchiveThreshold(ctx, r, options.archiveThresholdPct)
+  const applied = applying > 0 ? await applyProducts(ctx, options, updating > 0) : nothingApplied
+
+  let archived = 0
+  if (options.mode === 'full') {
+    archived = await count(
+      ctx,
+      sql`
+      with a as (
+        update products p set status = 'archived', updated_at = ${now}
+        where p.brand_id = ${b} and p.status in ('active', 'draft')
+          and not exists (
+            select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
+          )
+        returning 1
+      )
+      select count(*)::int as n from a
+    `,
+    )
+  }
+
+  const totals = await sql<{ created: number; updated: number; unchanged: number }>`
+    select count(*) filter (where not existed)::int as created,
+      count(*) filter (where existed and changed)::int as updated,
+      count(*) filter (where existed and not changed)::int as unchanged
+    from import_products where brand_id = ${b} and run_id = ${r}
+  `.execute(db)
+  const t = totals.rows[0] ?? { created: 0, updated: 0, unchanged: 0 }
+  await db.deleteFrom('import_products').where('brand_id', '=', b).where('run_id', '=', r).execute()
+
+  const { scheduledChanged, ...variantCounts } = applied
+  const counts = {
+    created: Number(t.created),
+    updated: Number(t.updated),
+    unchanged: Number(t.unchanged),
+    archived,
+    ...variantCounts,
+  }
+  // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is.
+  const changed =
+    counts.created +
+    counts.updated +
+    archived +
+    counts.variantsCreated +
+    counts.variantsUpdated +
+    counts.variantsDelisted
+  if (changed + scheduledChanged > 0) await bumpCatalogVersion(ctx, b)
+  return counts
+}
+
+interface AppliedCounts {
+  variantsCreated: number
+  variantsUpdated: number
+  variantsDelisted: number
+  stockUpdated: number
+  /** Scheduled prices written or removed (they move the catalog version, they are not counted). */
+  scheduledChanged: number
+}
+
+const nothingApplied: AppliedCounts = {
+  variantsCreated: 0,
+  variantsUpdated: 0,
+  variantsDelisted: 0,
+  stockUpdated: 0,
+  scheduledChanged: 0,
+}
+
+/**
+ * Writes the products the run does not skip, their variants, scheduled prices and stock.
+ * `updating`: some of them exist already (only those can have variants to delist).
+ */
+async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boolean): Promise<AppliedCounts> {
+  const b = ctx.brand.id
+  const r = options.runId
+  const now = ctx.now
+  const db = ctx.db
+  await analyzeStaging(ctx)
+  await rebuildStagedColumns(ctx, r)
+
+  // Product-level fields come from the first item that has them; fields the feed
   // leaves empty keep the product's current value.
   await sql`
     with todo as (
       select group_id from import_products where brand_id = ${b} and run_id = ${r} and not skip
     ), items as (
-      select i.* from import_items i join todo using (group_id) where i.brand_id = ${b} and i.run_id = ${r}
+      select i.group_id, i.seq, i.title, i.description, i.category_path, i.attributes, i.brand_name, i.images
+      from import_items i join todo using (group_id) where i.brand_id = ${b} and i.run_id = ${r}
     ), g as (
       select group_id,
         (array_agg(title order by seq) filter (where title is not null))[1] as title,
@@ -171,8 +255,6 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = g.group_id
   `.execute(db)
 
-  if (options.mode === 'full' && !options.force) await guardArchiveThreshold(ctx, r, options.archiveThresholdPct)
-
   await sql`
     insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
       import_hash, created_at, updated_at)
@@ -206,6 +288,7 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id and u.fields_changed
   `.execute(db)
 
+  // A variant of a new product may still exist (its SKU moves from another product of the brand).
   const variantsUpdated = await count(
     ctx,
     sql`
@@ -251,69 +334,46 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   `,
   )
 
-  const variantsDelisted = options.mode === 'full' ? await delistVariants(ctx, r) : 0
+  const variantsDelisted = options.mode === 'full' && updating ? await delistVariants(ctx, r) : 0
   const scheduledChanged = await applyScheduledPrices(ctx, r)
   // Stock is the inventory module's: it takes the run's quantities as one set-based statement.
   const stockUpdated = await setOnHandBulk(
     ctx,
+    // The applied items first (hash join), then one look-up per item by the unique SKU: the variants
+    // just written have no statistics yet, and joining the other way round looks up twice per variant.
     sql`
-      select v.id as variant_id, i.on_hand
-      from import_items i
-      join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
-      join variants v on v.brand_id = ${b} and v.sku = i.item_id
-      where i.brand_id = ${b} and i.run_id = ${r} and not ip.skip
+      with items as materialized (
+        select i.item_id, i.on_hand
+        from import_items i
+        join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+        where i.brand_id = ${b} and i.run_id = ${r} and not ip.skip
+      )
+      select v.id as variant_id, items.on_hand
+      from items join variants v on v.brand_id = ${b} and v.sku = items.item_id
     `,
   )
 
-  let archived = 0
-  if (options.mode === 'full') {
-    archived = await count(
-      ctx,
-      sql`
-      with a as (
-        update products p set status = 'archived', updated_at = ${now}
-        where p.brand_id = ${b} and p.status in ('active', 'draft')
-          and not exists (
-            select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
-          )
-        returning 1
-      )
-      select count(*)::int as n from a
-    `,
-    )
-  }
-
-  const totals = await sql<{ created: number; updated: number; unchanged: number }>`
-    select count(*) filter (where not existed)::int as created,
-      count(*) filter (where existed and changed)::int as updated,
-      count(*) filter (where existed and not changed)::int as unchanged
-    from import_products where brand_id = ${b} and run_id = ${r}
-  `.execute(db)
-  const t = totals.rows[0] ?? { created: 0, updated: 0, unchanged: 0 }
-  await db.deleteFrom('import_products').where('brand_id', '=', b).where('run_id', '=', r).execute()
-
-  const counts = {
-    created: Number(t.created),
-    updated: Number(t.updated),
-    unchanged: Number(t.unchanged),
-    archived,
-    variantsCreated,
-    variantsUpdated,
-    variantsDelisted,
-    stockUpdated,
-  }
-  // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is.
-  const changed = counts.created + counts.updated + archived + variantsCreated + variantsUpdated + variantsDelisted
-  if (changed + scheduledChanged > 0) await bumpCatalogVersion(ctx, b)
-  return counts
+  return { variantsCreated, variantsUpdated, variantsDelisted, stockUpdated, scheduledChanged }
 }
 
 /**
- * Prefix of the stored hash: bump it when what the hash covers changes, so every product is
- * re-applied once. The run's mode follows it: a full run must re-apply a product a delta last
- * wrote (what a full feed omits is delisted; a delta says nothing about it).
+ * Items staged as content text only (their product looked unchanged while staging) of the products
+ * the run applies after all get their columns back, exactly as staging would have written them.
  */
-const hashVersion = 'v1:'
+async function rebuildStagedColumns(ctx: BrandCtx, r: string): Promise<void> {
+  const b = ctx.brand.id
+  await sql`
+    update import_items i set content = null,
+      (title, description, category_path, images, attributes, brand_name, status, size, colour, gtin, price_minor,
+        compare_at_minor, sale_price_minor, sale_starts_at, sale_ends_at, on_hand, weight_grams, link, mpn,
+        availability, availability_date) = (
+        select x.t, x.d, x.c, coalesce(x.im, '[]'), coalesce(x.a, '{}'), x.b, x.st, x.z, x.co, x.gt, x.p, x.ca, x.sp,
+          x.ss, x.se, x.oh, x.w, x.li, x.m, x.av, x.ad
+        from json_to_record(i.content::json) as x(${contentRecord}))
+    where i.brand_id = ${b} and i.run_id = ${r} and i.content is not null
+      and i.group_id in (select group_id from import_products where brand_id = ${b} and run_id = ${r} and not skip)
+  `.execute(ctx.db)
+}
 
 /**
  * A full feed lists every variant it sells: the variants of a product it lists (and applies) that
@@ -400,12 +460,15 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
           is distinct from (excluded.price_minor, excluded.starts_at, excluded.ends_at)
       returning variant_id
     ), del as (
+      -- From the brand's feed prices (few; none in a first import) to the run's items, not the other way.
       delete from scheduled_prices sp
-      using import_items i
-        join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
-        join variants v on v.brand_id = ${b} and v.sku = i.item_id
-      where sp.brand_id = ${b} and sp.source = 'feed' and sp.variant_id = v.id
-        and i.brand_id = ${b} and i.run_id = ${r} and i.sale_price_minor is null and not ip.skip
+      where sp.brand_id = ${b} and sp.source = 'feed'
+        and exists (
+          select 1 from variants v
+          join import_items i on i.brand_id = ${b} and i.run_id = ${r} and i.item_id = v.sku
+          join import_products ip on ip.brand_id = i.brand_id and ip.run_id = i.run_id and ip.group_id = i.group_id
+          where v.brand_id = ${b} and v.id = sp.variant_id and i.sale_price_minor is null and not ip.skip
+        )
       returning sp.variant_id
     ), changed as (
       select variant_id from up union select variant_id from del
@@ -417,6 +480,16 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
     )
     select count(*)::int as n from changed
   `,
+  )
+}
+
+/**
+ * Fresh staging rows have no statistics; without them the planner picks nested loops (minutes).
+ * Only the columns that joins and filters use: the wide text columns would cost 4× the time.
+ */
+async function analyzeStaging(ctx: BrandCtx): Promise<void> {
+  await sql`analyze import_items (brand_id, run_id, item_id, group_id, seq, title, content, sale_price_minor, on_hand)`.execute(
+    ctx.db,
   )
 }
 

@@ -97,7 +97,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
       ...(input.format ? { format: input.format } : {}),
       ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
     })
-    const staged = await stageFeed(ctx, runId, events, async (read) => {
+    const staged = await stageFeed(ctx, runId, input.mode, events, async (read) => {
       itemsRead = read
       input.onProgress?.(read)
       if (Date.now() - lastSaved >= progressEveryMs) {

@@ -300,6 +300,10 @@ export interface ImportItemsTable {
   seq: number
   line: number
   group_id: string
+  /** md5 of the item's content (content-hash.ts). */
+  item_hash: string | null
+  /** Set on an item staged without its columns (its product looked unchanged); null once rebuilt. */
+  content: string | null
   title: string | null
   description: string | null
   category_path: string | null
@@ -310,7 +314,7 @@ export interface ImportItemsTable {
   size: string | null
   colour: string | null
   gtin: string | null
-  price_minor: number
+  price_minor: number | null
   compare_at_minor: number | null
   sale_price_minor: number | null
   sale_starts_at: Date | null
