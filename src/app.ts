@@ -26,6 +26,7 @@ import { erpInboundAdminRoutes } from './erp/inbound/routes.ts'
 import { inventoryAdminRoutes } from './inventory/routes.ts'
 import { orderAdminRoutes, orderStoreRoutes } from './orders/routes.ts'
 import type { Database } from './platform/db/database.ts'
+import { LazySchemas, useLazySchemas } from './platform/http/lazy-schemas.ts'
 import { registerProblemHandling } from './platform/http/problem.ts'
 import { installRequestClock } from './platform/http/request-clock.ts'
 import { ResponseCache } from './platform/http/response-cache.ts'
@@ -58,17 +59,21 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { database, brands } = options
   const db = database.db
+  const schemas = new LazySchemas()
   const app = Fastify({
     ...requestIdOptions,
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    // Route schemas compile on first use and in the background once listening, not before ready.
+    schemaController: { compilersFactory: { buildSerializer: schemas.buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   // Bodies are JSON (or the storefront's forms). Fastify also parses text/plain by default, a type
   // a cross-site page can POST without a CORS preflight; without a parser it is a 415.
   app.removeContentTypeParser('text/plain')
 
-  useStrictValidation(app)
+  useStrictValidation(app, schemas)
+  useLazySchemas(app, schemas)
   registerProblemHandling(app)
   // One clock for the whole request (tests inject one to cross a sale's start instant).
   const clock = options.clock ?? (() => new Date())

@@ -203,13 +203,18 @@ async function serve(args: string[]): Promise<void> {
   if (requested > 1 && !config.databaseUrl) {
     log.warn({ workers: requested }, 'embedded PGlite is single-process: serving with 1 process (set DATABASE_URL)')
   }
+  // Where start-up goes: the process uptime (ms) at the end of each step, logged with `ready`.
+  const phases: Record<string, number> = { loaded: uptimeMs() }
   const database = await open(config)
+  phases.opened = uptimeMs()
   await migrateToLatest(database.db)
+  phases.migrated = uptimeMs()
   // In a cluster, the primary seeded the demo before forking.
   const demoAdmin = values.demo && !worker ? await prepareDemo(database, log) : null
 
   const brands = new BrandDirectory(database, log)
   await brands.start()
+  phases.brands = uptimeMs()
   const lifecycle = new Lifecycle()
   // Per-process metrics carry the worker's id; the primary sums the rest over IPC for /metrics.
   const registry = new MetricsRegistry(worker ? { worker: String(worker.id) } : {})
@@ -220,14 +225,15 @@ async function serve(args: string[]): Promise<void> {
     responseCache: config.responseCache,
     surge: { lifecycle, registry, ...(worker ? { collectMetrics: clusterMetrics(registry) } : {}) },
   })
+  phases.built = uptimeMs()
   await app.listen({ port, host })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
   // Start-up time as a load balancer sees it: process start to the first successful /ready.
   const ready = await app.inject({ method: 'GET', url: '/ready' })
   if (ready.statusCode !== 200) throw new Error(`not ready after start: ${ready.body}`)
-  lifecycle.startupMs = Math.round(process.uptime() * 1000)
-  log.info({ startupMs: lifecycle.startupMs, port: actualPort, worker: worker?.id }, 'ready')
+  lifecycle.startupMs = uptimeMs()
+  log.info({ startupMs: lifecycle.startupMs, phases, port: actualPort, worker: worker?.id }, 'ready')
   if (worker) {
     reportToPrimary({
       vitrine: 'listening',
@@ -314,6 +320,8 @@ export async function prepareDemoDatabase(
     await database.close()
   }
 }
+
+const uptimeMs = () => Math.round(process.uptime() * 1000)
 
 /** The ERP inbox root (`<dir>/<slug>/incoming/*.xml`): its own root, apart from the feed inbox. */
 const erpInboxDir = () => resolve(process.env.VITRINE_ERP_INBOX ?? 'erp-inbox')

@@ -1,4 +1,3 @@
-import { hash, verify } from '@node-rs/argon2'
 import { BadRequest } from '../platform/errors.ts'
 
 /**
@@ -16,15 +15,19 @@ export function assertAcceptablePassword(password: string): void {
   }
 }
 
-export const hashPassword = (password: string): Promise<string> => hash(password, options)
+// Loaded on first use (a native module): start-up does not wait for it, sign-ins load it once.
+const argon2 = () => import('@node-rs/argon2')
+
+export const hashPassword = async (password: string): Promise<string> => (await argon2()).hash(password, options)
 
 // Verified when the e-mail is unknown, so an unknown account costs the same time as a wrong password.
 let dummyHash: Promise<string> | null = null
 
 /** Checks a password against a stored hash, or against a dummy one when there is no account. */
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
-  dummyHash ??= hash('not-a-real-password-only-for-timing', options)
+  dummyHash ??= hashPassword('not-a-real-password-only-for-timing')
   const target = storedHash ?? (await dummyHash)
+  const { verify } = await argon2()
   try {
     const ok = await verify(target, password)
     return ok && storedHash !== null

@@ -23,9 +23,10 @@ type Message =
 
 export interface PrimaryOptions {
   workers: number
-  /** The worker's entry script and its arguments (`serve …`). */
+  /** The worker's entry script, its arguments (`serve …`) and node's options for it. */
   exec: string
   args: string[]
+  execArgv: string[]
   log: Log
   /** Workers get this long to drain after SIGTERM before they are killed. */
   drainTimeoutMs: number
@@ -40,8 +41,10 @@ const healthyAfterMs = 60_000
 
 export function runPrimary(options: PrimaryOptions): Promise<number> {
   const { log } = options
-  cluster.setupPrimary({ exec: options.exec, args: options.args })
+  cluster.setupPrimary({ exec: options.exec, args: options.args, execArgv: options.execArgv })
   const startedAt = new Map<number, number>()
+  /** Workers that served: one stopped before it did had nothing to drain. */
+  const served = new Set<number>()
   let backoffMs = firstBackoffMs
   let ready = false
   let stopping = false
@@ -65,6 +68,7 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     const onMessage = (worker: Worker, message: Message) => {
       switch (message?.vitrine) {
         case 'listening':
+          served.add(worker.id)
           if (!ready) {
             ready = true
             const startupMs = Math.round(process.uptime() * 1000)
@@ -127,8 +131,12 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     cluster.on('exit', (worker, code, signal) => {
       const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now())
       startedAt.delete(worker.id)
+      const servedBefore = served.delete(worker.id)
       if (stopping) {
-        if (code !== 0) exitCode = 1
+        // A worker still starting when the node stops dies of the SIGTERM before it can handle it
+        // (its handler comes with the application): that is no failed drain.
+        const stoppedWhileStarting = !servedBefore && signal === 'SIGTERM'
+        if (code !== 0 && !stoppedWhileStarting) exitCode = 1
         finishIfDone()
         return
       }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import SftpClient from 'ssh2-sftp-client'
+import type SftpClient from 'ssh2-sftp-client'
 import { resolveSecret } from '../secrets.ts'
 import type { UblDocument } from '../ubl-order.ts'
 import { type DeliveryOutcome, documentFileName, excerpt, type Transport } from './transport.ts'
@@ -27,7 +27,9 @@ export function sftpTransport(options: SftpTransportOptions): Transport {
   const connect = (): Promise<SftpClient> => {
     if (client) return Promise.resolve(client)
     connecting ??= (async () => {
-      const c = new SftpClient('vitrine-erp')
+      // Loaded on first use: ssh2 is ~50 ms of every process's start-up, and few brands use SFTP.
+      const { default: Client } = await import('ssh2-sftp-client')
+      const c = new Client('vitrine-erp')
       const expected = options.hostKeySha256?.replace(/^SHA256:/, '').replace(/=+$/, '')
       await c.connect({
         host: options.host,

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { acquireDataDirLock } from './data-dir-lock.ts'
@@ -75,6 +73,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return { db, readDb, kind: 'postgres', pglite: null, pool, close }
   }
 
+  // Loaded only for the embedded database, so a PostgreSQL node's start-up does not pay for it.
+  const [{ PGlite }, { pg_trgm }, { unaccent }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+  ])
   let releaseLock = () => {}
   if (target.dataDir) {
     mkdirSync(target.dataDir, { recursive: true })

@@ -1,6 +1,7 @@
-import { Ajv, type Options } from 'ajv'
+import { Ajv, type AnySchema, type Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
+import type { LazySchemas } from './lazy-schemas.ts'
 
 // ajv-formats is CommonJS; under ESM its function may sit on .default.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -13,8 +14,10 @@ const shared: Options = { removeAdditional: false, useDefaults: true, allErrors:
  * so they are coerced to the schema's types ("2" → 2). JSON bodies are not: `"quantity": "2"` or
  * `true` is a client bug we report, not guess at. Unknown fields are an error in both.
  */
-export function useStrictValidation(app: FastifyInstance): void {
+export function useStrictValidation(app: FastifyInstance, lazy: LazySchemas): void {
   const forText = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }))
   const forBody = addFormats(new Ajv({ ...shared, coerceTypes: false }))
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? forBody : forText).compile(schema))
+  app.setValidatorCompiler(
+    lazy.validator<AnySchema>(({ schema, httpPart }) => (httpPart === 'body' ? forBody : forText).compile(schema)),
+  )
 }
