@@ -6,6 +6,8 @@ export interface AdminAccess {
   headersFor(slug: string): Record<string, string> | null
   /** Headers for cross-brand reads (ERP metrics), or null. */
   global: Record<string, string> | null
+  /** Headers for writes (the session and its CSRF token), or null without a sign-in. */
+  write: Record<string, string> | null
 }
 
 export class AdminAccessError extends Error {}
@@ -22,6 +24,7 @@ export async function adminAccess(
 ): Promise<AdminAccess> {
   const host = target.host
   let session: Record<string, string> | null = null
+  let write: Record<string, string> | null = null
   if (credentials.email && credentials.password) {
     const res = await client.send({
       method: 'POST',
@@ -37,6 +40,8 @@ export async function adminAccess(
     const cookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('vitrine_admin='))
     if (!cookie) throw new AdminAccessError('sign-in set no session cookie')
     session = { cookie: cookie.split(';', 1)[0] ?? '' }
+    const { csrfToken } = JSON.parse(res.body) as { csrfToken?: string }
+    if (csrfToken) write = { ...session, 'x-csrf-token': csrfToken }
   }
   const byBrand = new Map<string, Record<string, string>>()
   for (const key of credentials.keys) {
@@ -51,6 +56,7 @@ export async function adminAccess(
   return {
     headersFor: (slug) => session ?? byBrand.get(slug) ?? null,
     global: session,
+    write,
   }
 }
 

@@ -14,6 +14,14 @@ export interface LoadProfile {
   profile: 'step' | 'ramp'
   thinkMs: number
   seed: number
+  /** The run's start instant (wall clock ms), shared by every load process. Default: now. */
+  startedAt?: number
+  /**
+   * This process's part of the load when several drive it: `index` of `of`. It starts 1/`of` of
+   * the arrivals (a Poisson process split in `of` independent ones of 1/`of` the rate is the same
+   * Poisson process), with its own random stream and shopper numbers. Default: all of it.
+   */
+  share?: { index: number; of: number }
 }
 
 /** The multiplier of one brand's baseline at `t` ms into the run. */
@@ -43,7 +51,10 @@ export async function driveLoad(
   touched: ReadonlyMap<number, Set<string>>,
   onTick: (elapsedMs: number, visitsInFlight: number) => void = () => {},
 ): Promise<{ visits: number; droppedVisits: number }> {
-  const rng = seededRandom(`rehearsal:${profile.seed}`)
+  const share = profile.share ?? { index: 0, of: 1 }
+  // One process keeps the random streams of before, so a seed replays the same shoppers.
+  const stream = share.of === 1 ? '' : `:${share.index}/${share.of}`
+  const rng = seededRandom(`rehearsal:${profile.seed}${stream}`)
   // The average visit's length in requests, from the same planner the shoppers use.
   const sampleRng = seededRandom(`rehearsal-sample:${profile.seed}`)
   const meanRequests = brands.map((brand) => {
@@ -51,16 +62,20 @@ export async function driveLoad(
     for (let i = 0; i < 2000; i++) total += requestsOf(planVisit(sampleRng, brand))
     return total / 2000
   })
-  const perBrandRps = profile.baselineRps / brands.length
-  const started = Date.now()
+  const perBrandRps = profile.baselineRps / brands.length / share.of
+  const maxInFlight = Math.ceil(maxVisitsInFlight / share.of)
+  const started = profile.startedAt ?? Date.now()
   const stopAt = started + profile.durationMs
   const stopped = () => Date.now() >= stopAt
-  const nextArrival = brands.map(() => started)
   const inFlight = new Set<Promise<void>>()
   let visits = 0
   let droppedVisits = 0
   let lastTick = 0
 
+  if (Date.now() < started) await new Promise((resolve) => setTimeout(resolve, started - Date.now()))
+  // A process that got its start late begins from now, not with a burst of the arrivals it missed.
+  const firstArrival = Math.max(started, Date.now())
+  const nextArrival = brands.map(() => firstArrival)
   while (!stopped()) {
     const now = Date.now()
     for (let b = 0; b < brands.length; b++) {
@@ -68,12 +83,13 @@ export async function driveLoad(
       const visitRate = (perBrandRps * factorAt(profile, b, now - started)) / (meanRequests[b] ?? 1)
       while ((nextArrival[b] ?? now) <= now) {
         nextArrival[b] = (nextArrival[b] ?? now) + (-Math.log(1 - rng.next()) / visitRate) * 1000
-        if (inFlight.size >= maxVisitsInFlight) {
+        if (inFlight.size >= maxInFlight) {
           droppedVisits += 1
           continue
         }
         visits += 1
-        const shopper = visits
+        // Shopper numbers interleave between processes, so every shopper (e-mail, user agent) is distinct.
+        const shopper = (visits - 1) * share.of + share.index + 1
         const visitRng = seededRandom(`visit:${profile.seed}:${shopper}`)
         const visit = runVisit(
           {
@@ -85,6 +101,7 @@ export async function driveLoad(
             rng: visitRng,
             thinkMs: profile.thinkMs,
             stopped,
+            stopAt,
             touched: touched.get(b) ?? new Set(),
           },
           planVisit(visitRng, brand),

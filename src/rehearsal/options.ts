@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import os from 'node:os'
 import { parseArgs } from 'node:util'
 
 export class RehearseUsageError extends Error {}
@@ -21,6 +22,8 @@ export interface RehearseOptions {
   thinkMs: number
   timeoutMs: number
   reportPath: string | null
+  /** Where to write everything measured as JSON (for scripts: the bench, CI). */
+  jsonPath: string | null
   sloPath: string | null
   saveCapacityPath: string | null
   /** Nodes behind the target: the measured capacity is divided by it. */
@@ -34,7 +37,20 @@ export interface RehearseOptions {
   erpWaitMs: number
   seed: number
   allowRemote: boolean
+  /** Load processes driving the shoppers (1: this process alone). */
+  processes: number
+  /** Brands whose waiting room the run opens at the step (a scheduled sale start), then restores. */
+  waitingRoomBrands: string[]
+  /** Shoppers those rooms admit per minute. */
+  waitingRoomRate: number
 }
+
+/**
+ * One load process per four cores, at least one. A process drives well over a thousand requests/s
+ * (see README), and on a box that also runs the target more processes only take CPU from it; on a
+ * dedicated load machine, pass --processes = its cores.
+ */
+export const defaultProcesses = () => Math.max(1, Math.floor(os.availableParallelism() / 4))
 
 export const rehearseHelp = `Usage: vitrine rehearse --target URL [options]
 
@@ -55,6 +71,7 @@ and exits non-zero when an SLO is missed.
   --think DURATION        mean think time between a shopper's requests (default 1s)
   --timeout DURATION      per request (default 10s)
   --report FILE           write the self-contained HTML report there
+  --json FILE             write everything measured as JSON there (summary, capacity, SLO verdicts)
   --slo FILE              SLO config (JSON); see below. Default: p99 200 ms for pages, 500 ms
                           cart, 1000 ms checkout; error rate ≤ 0.1 %; oversold = 0
   --save-capacity FILE    save one node's measured capacity (page views/s, orders/min) for plan
@@ -66,6 +83,11 @@ and exits non-zero when an SLO is missed.
                           (an operator-admin also gives the ERP outbox depth)
   --erp-wait DURATION     after the load, wait this long for the ERP outbox to drain (default 30s)
   --seed N                seeds the shoppers' choices (default 1)
+  --processes N           load processes sharing the arrivals (default: one per 4 cores, at least 1;
+                          here ${defaultProcesses()}); their figures are merged exactly into one report
+  --waiting-room a,b      open these brands' waiting rooms as a sale scheduled at the step (pre-queue
+                          before it), restore them after; needs --admin-email of an operator-admin
+  --waiting-room-rate N   shoppers those rooms admit per minute (default 600)
   --help                  this text
 
 SLO file: {"p99Ms": {"home": 200, "listing": 200, "search": 200, "product": 200, "cart": 500,
@@ -112,6 +134,7 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
       think: { type: 'string', default: '1s' },
       timeout: { type: 'string', default: '10s' },
       report: { type: 'string' },
+      json: { type: 'string' },
       slo: { type: 'string' },
       'save-capacity': { type: 'string' },
       nodes: { type: 'string', default: '1' },
@@ -120,6 +143,9 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
       'admin-email': { type: 'string' },
       'erp-wait': { type: 'string', default: '30s' },
       seed: { type: 'string', default: '1' },
+      processes: { type: 'string' },
+      'waiting-room': { type: 'string' },
+      'waiting-room-rate': { type: 'string', default: '600' },
     },
   })
   if (positionals.length > 0) throw new RehearseUsageError(`unexpected argument "${positionals[0]}"`)
@@ -179,6 +205,16 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
   const startupSeconds =
     values['startup-seconds'] !== undefined ? number('startup-seconds', values['startup-seconds'], 0, 3600) : null
   const seed = number('seed', values.seed, 0, 2 ** 31)
+  const processes = values.processes !== undefined ? number('processes', values.processes, 1, 64) : defaultProcesses()
+  if (!Number.isInteger(processes)) throw new RehearseUsageError('--processes must be a whole number')
+  const waitingRoomBrands = list(values['waiting-room'])
+  for (const slug of waitingRoomBrands) {
+    if (!slugPattern.test(slug)) throw new RehearseUsageError(`"${slug.slice(0, 70)}" is not a brand slug`)
+  }
+  if (brands.length > 0 && waitingRoomBrands.some((s) => !brands.includes(s)))
+    throw new RehearseUsageError('--waiting-room brands must be among --brands')
+  const waitingRoomRate = number('waiting-room-rate', values['waiting-room-rate'], 1, 1_000_000)
+  if (!Number.isInteger(waitingRoomRate)) throw new RehearseUsageError('--waiting-room-rate must be a whole number')
   const envKeys = (env.VITRINE_ADMIN_KEY ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -191,8 +227,11 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
   const adminPassword = env.VITRINE_ADMIN_PASSWORD ?? null
   if (adminEmail && !adminPassword)
     throw new RehearseUsageError('--admin-email needs VITRINE_ADMIN_PASSWORD in the environment')
+  if (waitingRoomBrands.length > 0 && !adminEmail)
+    throw new RehearseUsageError('--waiting-room needs --admin-email (an operator-admin sets the rooms)')
   for (const [name, path] of [
     ['--report', values.report],
+    ['--json', values.json],
     ['--save-capacity', values['save-capacity']],
   ] as const) {
     if (path !== undefined && path.trim() === '') throw new RehearseUsageError(`${name} needs a file name`)
@@ -209,6 +248,7 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
     thinkMs,
     timeoutMs,
     reportPath: values.report ?? null,
+    jsonPath: values.json ?? null,
     sloPath: values.slo ?? null,
     saveCapacityPath: values['save-capacity'] ?? null,
     nodes,
@@ -219,5 +259,8 @@ export function parseRehearseArgs(args: string[], env: NodeJS.ProcessEnv = proce
     erpWaitMs,
     seed,
     allowRemote: values['allow-remote'],
+    processes,
+    waitingRoomBrands,
+    waitingRoomRate,
   }
 }

@@ -1,7 +1,8 @@
 import type { OversoldCheck } from './admin-probe.ts'
 import type { MeasuredCapacity } from './measure-capacity.ts'
 import type { SloVerdict } from './slo.ts'
-import type { Summary } from './summarize.ts'
+import type { Summary, WaitRow } from './summarize.ts'
+import type { RoomCount } from './waiting-room-scenario.ts'
 
 /** Everything a rehearsal found, as the terminal summary and the HTML report show it. */
 export interface RehearsalOutcome {
@@ -27,4 +28,13 @@ export interface RehearsalOutcome {
   serverCounters: Array<{ name: string; delta: number }>
   capacity: MeasuredCapacity | null
   verdicts: SloVerdict[]
+  /**
+   * What the load generator itself cost: on a machine that also runs the target, its CPU is CPU the
+   * target did not have, so the capacity is read against it.
+   */
+  loadGenerator: { processes: number; cpuSeconds: number; wallSeconds: number }
+  /** CPU the target's processes used during the run (its /metrics), seconds; null when not readable. */
+  serverCpuSeconds: number | null
+  /** Shoppers who met a waiting room, per brand, and the rooms' own counts; null when none did. */
+  waitingRoom: { rooms: RoomCount[]; shoppers: WaitRow[] } | null
 }

@@ -6,10 +6,11 @@ export const pageClasses: ReadonlySet<StepClass> = new Set(['home', 'listing', '
 
 /**
  * How a request ended. `soldOut` is a 409 out-of-stock on cart or checkout (expected during a
- * sale, not an error); `shed` a deliberate 503 (admission control); `serverError` any other 5xx;
- * `timeout`/`network` no answer at all.
+ * sale, not an error); `shed` a deliberate 503 (admission control); `waiting` a deliberate 503 of
+ * the brand's waiting room (the waiting page, or its problem on the API); `serverError` any other
+ * 5xx; `timeout`/`network` no answer at all.
  */
-export type Outcome = 'ok' | 'soldOut' | 'clientError' | 'shed' | 'serverError' | 'timeout' | 'network'
+export type Outcome = 'ok' | 'soldOut' | 'clientError' | 'shed' | 'waiting' | 'serverError' | 'timeout' | 'network'
 
 export interface Tally {
   requests: number
@@ -17,10 +18,11 @@ export interface Tally {
   soldOut: number
   clientError: number
   shed: number
+  waiting: number
   serverError: number
   failed: number
   orders: number
-  /** Latencies (ms) of the requests that were answered and not shed: what shoppers waited for. */
+  /** Latencies (ms) of the requests that were answered, not shed and not held in a waiting room. */
   latencies: number[]
 }
 
@@ -30,6 +32,7 @@ export const emptyTally = (): Tally => ({
   soldOut: 0,
   clientError: 0,
   shed: 0,
+  waiting: 0,
   serverError: 0,
   failed: 0,
   orders: 0,
@@ -42,6 +45,7 @@ export function mergeTally(into: Tally, from: Tally): Tally {
   into.soldOut += from.soldOut
   into.clientError += from.clientError
   into.shed += from.shed
+  into.waiting += from.waiting
   into.serverError += from.serverError
   into.failed += from.failed
   into.orders += from.orders
@@ -68,9 +72,32 @@ export function quantiles(samples: readonly number[], qs: readonly number[]): Ar
 export const errorRate = (t: Tally) => (t.requests === 0 ? 0 : (t.serverError + t.failed) / t.requests)
 export const shedRate = (t: Tally) => (t.requests === 0 ? 0 : t.shed / t.requests)
 
+/** Shoppers who met a waiting room: how many, how many got in, and how long those waited. */
+export interface WaitStats {
+  waited: number
+  admitted: number
+  waitMs: number[]
+}
+
+const emptyWaitStats = (): WaitStats => ({ waited: 0, admitted: 0, waitMs: [] })
+const oneAdmission = (ms: number): WaitStats => ({ waited: 1, admitted: 1, waitMs: [ms] })
+
+function mergeWaitStats(into: WaitStats, from: WaitStats): void {
+  into.waited += from.waited
+  into.admitted += from.admitted
+  for (const ms of from.waitMs) into.waitMs.push(ms)
+}
+
+/** A recorder's cells (keyed as inside it) and waiting-room figures, as they cross a process boundary. */
+export interface RecordedCells {
+  cells: Array<[number, Tally]>
+  waits: Array<[number, WaitStats]>
+}
+
 /** Every request's outcome, by second of the run, brand and class. */
 export class Recorder {
   private readonly cells = new Map<number, Tally>()
+  private readonly waits = new Map<number, WaitStats>()
   private maxSecond = -1
 
   constructor(
@@ -96,11 +123,67 @@ export class Recorder {
     cell.requests += 1
     if (outcome === 'timeout' || outcome === 'network') cell.failed += 1
     else cell[outcome] += 1
-    if (outcome !== 'shed' && outcome !== 'timeout' && outcome !== 'network') cell.latencies.push(latencyMs)
+    if (outcome === 'ok' || outcome === 'soldOut' || outcome === 'clientError' || outcome === 'serverError')
+      cell.latencies.push(latencyMs)
   }
 
   recordOrder(atMs: number, brand: number): void {
     this.cell(atMs, brand, 'checkout').orders += 1
+  }
+
+  /**
+   * A shopper of `brand` who was shown the waiting room: `waitedMs` from the first waiting answer
+   * to the first admitted one, or null when the run ended before their turn.
+   */
+  recordWait(brand: number, waitedMs: number | null): void {
+    let stats = this.waits.get(brand)
+    if (!stats) {
+      stats = emptyWaitStats()
+      this.waits.set(brand, stats)
+    }
+    mergeWaitStats(stats, waitedMs === null ? { ...emptyWaitStats(), waited: 1 } : oneAdmission(waitedMs))
+  }
+
+  /** Waiting-room shoppers of the given brands (all when absent). */
+  waitStats(brands?: ReadonlySet<number>): WaitStats {
+    const out = emptyWaitStats()
+    for (const [b, stats] of this.waits) if (!brands || brands.has(b)) mergeWaitStats(out, stats)
+    return out
+  }
+
+  /**
+   * Hands over (and forgets) what was recorded in the seconds before `beforeSecond` — no request
+   * can end in them any more — or everything when null: how a load process streams its figures
+   * to the parent, which adds them with `add`. Samples travel as they are, so the parent's
+   * totals and percentiles are exactly those of one recorder that saw every request.
+   */
+  takeCells(beforeSecond: number | null): RecordedCells {
+    const cells: RecordedCells['cells'] = []
+    const perSecond = this.brands.length * stepClasses.length
+    for (const [key, tally] of this.cells) {
+      if (beforeSecond !== null && Math.floor(key / perSecond) >= beforeSecond) continue
+      cells.push([key, tally])
+      this.cells.delete(key)
+    }
+    const waits = beforeSecond === null ? [...this.waits] : []
+    if (beforeSecond === null) this.waits.clear()
+    return { cells, waits }
+  }
+
+  /** Adds cells taken from another recorder of the same brands and start instant. */
+  add(recorded: RecordedCells): void {
+    const perSecond = this.brands.length * stepClasses.length
+    for (const [key, tally] of recorded.cells) {
+      const cell = this.cells.get(key)
+      if (cell) mergeTally(cell, tally)
+      else this.cells.set(key, tally)
+      this.maxSecond = Math.max(this.maxSecond, Math.floor(key / perSecond))
+    }
+    for (const [b, stats] of recorded.waits) {
+      const mine = this.waits.get(b)
+      if (mine) mergeWaitStats(mine, stats)
+      else this.waits.set(b, stats)
+    }
   }
 
   get seconds(): number {

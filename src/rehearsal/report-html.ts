@@ -1,5 +1,5 @@
 import type { RehearsalOutcome } from './outcome.ts'
-import { head, rowCells } from './report-text.ts'
+import { costLine, head, rowCells, waitingRoomLines } from './report-text.ts'
 import { fmtMs, type SloConfig } from './slo.ts'
 import type { Row } from './summarize.ts'
 import { escapeXml as esc, lineChart } from './svg-chart.ts'
@@ -81,7 +81,8 @@ ${htmlTable(
     o.capacity
       ? `<br>Capacity per node: ${o.capacity.pageViewsPerSecond} page views/s, ${o.capacity.ordersPerMinute} orders/min${o.capacity.saturated ? '' : ' (at least: the SLO held in every window)'}.`
       : ''
-  }${o.serverCounters.length ? `<br>Server counters during the run: ${esc(o.serverCounters.map((c) => `${c.name} +${c.delta}`).join(', '))}.` : ''}</p>
+  }<br>${esc(costLine(o))}.${o.serverCounters.length ? `<br>Server counters during the run: ${esc(o.serverCounters.map((c) => `${c.name} +${c.delta}`).join(', '))}.` : ''}</p>
+${o.waitingRoom ? `<h2>Waiting room</h2><pre>${esc(waitingRoomLines(o).join('\n'))}</pre>` : ''}
 <h2>Charts</h2>
 ${charts.join('\n')}
 ${s.phases

@@ -15,6 +15,7 @@ export const head = [
   'sold out',
   '4xx',
   'shed 503',
+  'waiting 503',
   '5xx',
   'no answer',
   'orders',
@@ -33,6 +34,7 @@ export function rowCells(r: Row): string[] {
     String(r.soldOut),
     String(r.clientError),
     String(r.shed),
+    String(r.waiting),
     String(r.serverError),
     String(r.failed),
     String(r.orders),
@@ -68,6 +70,8 @@ export function formatSummary(o: RehearsalOutcome): string {
       `ERP outbox: max depth ${max}; ${o.erpCatchUpS === null ? 'not drained within --erp-wait' : `caught up ${o.erpCatchUpS} s after the load ended`}`,
     )
   } else out.push('ERP outbox: not readable (needs an operator sign-in and /api/admin/erp/metrics)')
+  out.push(...waitingRoomLines(o))
+  out.push(costLine(o))
   if (o.serverCounters.length > 0) {
     out.push(
       `Server counters (from /metrics, increase during the run): ${o.serverCounters.map((c) => `${c.name} +${c.delta}`).join(', ')}`,
@@ -91,4 +95,44 @@ export function formatSummary(o: RehearsalOutcome): string {
   const missed = o.verdicts.filter((v) => !v.met).length
   out.push('', missed === 0 ? 'Every SLO met.' : `${missed} SLO${missed > 1 ? 's' : ''} missed.`)
   return `${out.join('\n')}\n`
+}
+
+/** The waiting room's part of the summary: per brand, shoppers who waited and how long; the rooms' counts. */
+export function waitingRoomLines(o: RehearsalOutcome): string[] {
+  if (!o.waitingRoom) return []
+  const s = (v: number | null) => (v === null ? '-' : String(v))
+  const lines = ['Waiting room, shoppers who met it:']
+  lines.push(
+    table(
+      ['', 'waited', 'admitted', 'still waiting at the end', 'wait p50 s', 'p95 s', 'max s'],
+      o.waitingRoom.shoppers.map((w) => [
+        w.slug,
+        String(w.waited),
+        String(w.admitted),
+        String(w.stillWaiting),
+        s(w.p50S),
+        s(w.p95S),
+        s(w.maxS),
+      ]),
+    ),
+  )
+  for (const room of o.waitingRoom.rooms) {
+    lines.push(
+      `Room of ${room.slug} at the end (${room.phase}): ${room.ticketsIssued} tickets, ${room.admitted} admitted, ${room.waiting} waiting`,
+    )
+  }
+  return lines
+}
+
+/** Where the machine's CPU went: the load generator's share is CPU the target did not have. */
+export function costLine(o: RehearsalOutcome): string {
+  const g = o.loadGenerator
+  const cores = (cpu: number) => (g.wallSeconds > 0 ? (cpu / g.wallSeconds).toFixed(2) : '-')
+  return (
+    `Load generator: ${g.processes} process${g.processes > 1 ? 'es' : ''}, ${g.cpuSeconds.toFixed(1)} s CPU over ${g.wallSeconds.toFixed(0)} s ` +
+    `(${cores(g.cpuSeconds)} cores)` +
+    (o.serverCpuSeconds !== null
+      ? `; target: ${o.serverCpuSeconds.toFixed(1)} s CPU (${cores(o.serverCpuSeconds)} cores; its database not included)`
+      : '')
+  )
 }

@@ -3,7 +3,7 @@ import { writeCapacity } from '../planning/index.ts'
 import { type AdminAccess, adminAccess, checkOversold, erpOutboxDepth, scrapeCounters } from './admin-probe.ts'
 import { type DiscoveredBrand, DiscoveryError, discoverBrand, discoverBrandSlugs } from './discover.ts'
 import { HttpClient } from './http-client.ts'
-import { driveLoad } from './load-driver.ts'
+import { forkLoadProcesses, inProcessLoad, type LoadGenerator } from './load-processes.ts'
 import { capacityFile, measureCapacity } from './measure-capacity.ts'
 import { type RehearseOptions, RehearseUsageError } from './options.ts'
 import type { RehearsalOutcome } from './outcome.ts'
@@ -11,7 +11,8 @@ import { errorRate, quantile, Recorder, shedRate } from './recorder.ts'
 import { renderHtmlReport } from './report-html.ts'
 import { formatSummary } from './report-text.ts'
 import { defaultSlo, evaluateSlo, type Phase, readSlo } from './slo.ts'
-import { summarize } from './summarize.ts'
+import { summarize, waitSummary } from './summarize.ts'
+import { countRooms, type RoomCount, restoreRooms, type ScheduledRoom, scheduleRooms } from './waiting-room-scenario.ts'
 
 export interface RehearseIo {
   out: (text: string) => void
@@ -22,6 +23,8 @@ export interface RehearseIo {
 
 /** Counters worth showing from the server's /metrics: what admission control did. */
 const admissionCounter = /shed|queue|admit|waiting|overload|reject|retry/i
+/** The server's CPU (every process of the node, from its /metrics): to read the capacity against. */
+const cpuCounter = 'process_cpu_seconds_total'
 
 /** `vitrine rehearse`, options parsed: returns the exit status (0 every SLO met, 1 one missed). */
 export async function runRehearsal(
@@ -30,6 +33,9 @@ export async function runRehearsal(
 ): Promise<{ status: number; outcome: RehearsalOutcome }> {
   const slo = options.sloPath ? await readSlo(options.sloPath) : defaultSlo
   const client = new HttpClient(options.target, options.timeoutMs)
+  let load: LoadGenerator | null = null
+  let rooms: ScheduledRoom[] = []
+  let access: AdminAccess | null = null
   try {
     const slugs = options.brands.length > 0 ? options.brands : await discoverBrandSlugs(client, options.target)
     const brands: DiscoveredBrand[] = []
@@ -45,7 +51,7 @@ export async function runRehearsal(
       throw new RehearseUsageError(`--surge-brands ${unknown.join(',')} are not shops of the target`)
     const surging = new Set(surgingSlugs.map((s) => slugs.indexOf(s)))
 
-    const access: AdminAccess | null =
+    access =
       options.adminKeys.length > 0 || options.adminEmail
         ? await adminAccess(client, options.target, slugs, {
             keys: options.adminKeys,
@@ -53,9 +59,27 @@ export async function runRehearsal(
             password: options.adminPassword,
           })
         : null
-    const countersBefore = await scrapeCounters(client, options.target)
+    const unknownRooms = options.waitingRoomBrands.filter((s) => !slugs.includes(s))
+    if (unknownRooms.length > 0)
+      throw new RehearseUsageError(`--waiting-room ${unknownRooms.join(',')} are not shops of the target`)
 
-    const startedAt = new Date()
+    load =
+      options.processes > 1
+        ? await forkLoadProcesses(options.processes, options.target, options.timeoutMs)
+        : inProcessLoad(client)
+    // The start instant is set once every load process is ready, ahead by the time the processes
+    // need to get it and the rooms to be scheduled (the rooms open at the step of this instant).
+    const lead = options.processes > 1 || options.waitingRoomBrands.length > 0 ? 1000 : 0
+    const startedAt = new Date(Date.now() + lead)
+    if (access && options.waitingRoomBrands.length > 0) {
+      rooms = await scheduleRooms(client, options.target, access, options.waitingRoomBrands, {
+        startsAt: new Date(startedAt.getTime() + options.surgeAtMs),
+        endsAt: new Date(startedAt.getTime() + options.durationMs + options.erpWaitMs + 10 * 60_000),
+        ratePerMinute: options.waitingRoomRate,
+      })
+      io.err(`scheduled the waiting room of ${options.waitingRoomBrands.join(', ')} at the step\n`)
+    }
+    const countersBefore = await scrapeCounters(client, options.target)
     const recorder = new Recorder(slugs, startedAt.getTime())
     const erpDepth: Array<{ t: number; depth: number }> = []
     const sampleErp = async () => {
@@ -75,11 +99,10 @@ export async function runRehearsal(
 
     const touched = new Map(slugs.map((_, i) => [i, new Set<string>()]))
     let lastPrint = 0
-    const { visits, droppedVisits } = await driveLoad(
-      client,
+    const { visits, droppedVisits, cpuSeconds } = await load.run({
       recorder,
       brands,
-      {
+      profile: {
         baselineRps: options.baselineRps,
         surge: options.surge,
         surging,
@@ -88,9 +111,10 @@ export async function runRehearsal(
         profile: options.profile,
         thinkMs: options.thinkMs,
         seed: options.seed,
+        startedAt: startedAt.getTime(),
       },
       touched,
-      (elapsedMs, inFlight) => {
+      onTick: (elapsedMs, inFlight) => {
         if (!io.tty && elapsedMs - lastPrint < 5000) return
         lastPrint = elapsedMs
         const second = Math.floor(elapsedMs / 1000) - 1
@@ -106,7 +130,10 @@ export async function runRehearsal(
           `orders ${recorder.tally().orders}, ${inFlight} shoppers`
         io.err(io.tty ? `\r${line}\x1b[K` : `${line}\n`)
       },
-    )
+    })
+    const loadWallSeconds = (Date.now() - startedAt.getTime()) / 1000
+    // The target's CPU over the load alone, as the generator's (not the ERP wait after it).
+    const countersAtLoadEnd = await scrapeCounters(client, options.target)
     clearInterval(erpTimer)
     if (io.tty) io.err('\n')
     const loadEndedS = Math.round((Date.now() - startedAt.getTime()) / 1000)
@@ -135,6 +162,7 @@ export async function runRehearsal(
           new Map([...touched].map(([i, set]) => [slugs[i] ?? '', set])),
         )
       : null
+    const roomCounts: RoomCount[] = access ? await countRooms(client, options.target, access, rooms) : []
     const countersAfter = await scrapeCounters(client, options.target)
     const serverCounters =
       countersBefore && countersAfter
@@ -143,6 +171,8 @@ export async function runRehearsal(
             .filter((c) => c.delta > 0 && admissionCounter.test(c.name))
             .slice(0, 20)
         : []
+    const serverCpu =
+      (countersAtLoadEnd?.get(cpuCounter) ?? Number.NaN) - (countersBefore?.get(cpuCounter) ?? Number.NaN)
 
     const surgeAtS = Math.round(options.surgeAtMs / 1000)
     const endS = Math.round(options.durationMs / 1000)
@@ -173,11 +203,26 @@ export async function runRehearsal(
       serverCounters,
       capacity,
       verdicts,
+      loadGenerator: { processes: options.processes, cpuSeconds, wallSeconds: loadWallSeconds },
+      serverCpuSeconds: Number.isFinite(serverCpu) ? serverCpu : null,
+      waitingRoom:
+        rooms.length > 0 || recorder.waitStats().waited > 0
+          ? {
+              rooms: roomCounts,
+              shoppers: slugs
+                .map((slug, b) => waitSummary(slug, recorder.waitStats(new Set([b]))))
+                .filter((w) => w.waited > 0),
+            }
+          : null,
     }
     io.out(formatSummary(outcome))
     if (options.reportPath) {
       await writeFile(options.reportPath, renderHtmlReport(outcome, slo))
       io.err(`wrote ${options.reportPath}\n`)
+    }
+    if (options.jsonPath) {
+      await writeFile(options.jsonPath, `${JSON.stringify(outcome, null, 1)}\n`)
+      io.err(`wrote ${options.jsonPath}\n`)
     }
     if (options.saveCapacityPath) {
       if (!capacity) {
@@ -201,6 +246,12 @@ export async function runRehearsal(
     if (error instanceof DiscoveryError) throw new RehearseUsageError(`cannot rehearse: ${error.message}`)
     throw error
   } finally {
+    load?.close()
+    if (access && rooms.length > 0) {
+      await restoreRooms(client, options.target, access, rooms).catch((error: unknown) => {
+        io.err(`could not restore the waiting rooms: ${(error as Error).message}\n`)
+      })
+    }
     client.close()
   }
 }

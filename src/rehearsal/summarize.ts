@@ -1,4 +1,4 @@
-import { quantiles, type Recorder, type StepClass, stepClasses, type Tally } from './recorder.ts'
+import { quantiles, type Recorder, type StepClass, stepClasses, type Tally, type WaitStats } from './recorder.ts'
 import type { Phase } from './slo.ts'
 
 export interface Row {
@@ -12,6 +12,7 @@ export interface Row {
   soldOut: number
   clientError: number
   shed: number
+  waiting: number
   serverError: number
   failed: number
   orders: number
@@ -47,6 +48,7 @@ export function row(label: string, t: Tally, seconds: number): Row {
     soldOut: t.soldOut,
     clientError: t.clientError,
     shed: t.shed,
+    waiting: t.waiting,
     serverError: t.serverError,
     failed: t.failed,
     orders: t.orders,
@@ -107,5 +109,31 @@ export function summarize(recorder: Recorder, phases: readonly Phase[]): Summary
       }),
     },
     ordersPerSecond: { name: 'orders', values: perSecond((s) => recorder.tally({ from: s, to: s + 1 }).orders) },
+  }
+}
+
+/** One brand's waiting-room shoppers: how many met the room, got in, and how long they waited (s). */
+export interface WaitRow {
+  slug: string
+  waited: number
+  admitted: number
+  /** Met the room and were still waiting when the run ended. */
+  stillWaiting: number
+  p50S: number | null
+  p95S: number | null
+  maxS: number | null
+}
+
+export function waitSummary(slug: string, stats: WaitStats): WaitRow {
+  const [p50, p95, max] = quantiles(stats.waitMs, [0.5, 0.95, 1])
+  const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Math.round(ms / 100) / 10)
+  return {
+    slug,
+    waited: stats.waited,
+    admitted: stats.admitted,
+    stillWaiting: stats.waited - stats.admitted,
+    p50S: s(p50),
+    p95S: s(p95),
+    maxS: s(max),
   }
 }

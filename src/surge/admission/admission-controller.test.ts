@@ -106,6 +106,24 @@ describe('admission control', () => {
     assert.equal(c.inflightCount, 0)
   })
 
+  test('requests served within one turn of the event loop: beyond a turn’s budget they queue, fairest brand first next turn', async () => {
+    const c = new AdmissionController({ maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000 })
+    // A worker at full CPU on cached pages: each request is admitted and answered before the next
+    // one is read, so nothing is ever in flight — yet the turn's budget runs out.
+    for (let i = 0; i < 16; i++) admitted(c.acquire('surging', 'browse')).release()
+    assert.equal(c.inflightCount, 0)
+    const order: string[] = []
+    const surging = [1, 2, 3].map((i) => track(order, `surging-${i}`, queued(c.acquire('surging', 'browse'))))
+    const quiet = track(order, 'quiet', queued(c.acquire('quiet', 'browse')))
+    assert.equal(c.queuedCount, 4, 'visible to the queue, where fair share and timeouts apply')
+    // The next turn admits from the queue; the brand surging had more admitted, the quiet one goes first.
+    for (const a of await Promise.all([quiet, ...surging])) if (a.admitted) a.release()
+    assert.deepEqual(order, ['quiet', 'surging-1', 'surging-2', 'surging-3'])
+    // A new turn has its full budget again.
+    await new Promise((resolve) => setImmediate(resolve))
+    admitted(c.acquire('quiet', 'browse')).release()
+  })
+
   test('crawlers never hold more than a quarter of the slots, even on an idle node', () => {
     const c = new AdmissionController({ maxInflight: 8, queueSize: 5, queueTimeoutMs: 10_000 })
     admitted(c.acquire('a', 'bot'))
