@@ -91,7 +91,8 @@ spec:
             limits: { memory: "1536Mi" }
           readinessProbe:
             httpGet: { path: /ready, port: http }
-            periodSeconds: 2
+            # A node is ready ~0.6 s after it starts: probing every second lets it take traffic soon after.
+            periodSeconds: 1
             failureThreshold: 2
           livenessProbe:
             httpGet: { path: /health, port: http }

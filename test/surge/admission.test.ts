@@ -62,7 +62,7 @@ function assertShed(answer: Answer) {
 
 describe('admission control over HTTP', () => {
   test('a burst beyond capacity is answered 503 + Retry-After at once, never a 500 or a hang', async () => {
-    const holds = [hold(small.port, tokenA, 600), hold(small.port, tokenA, 600)]
+    const holds = [hold(small.port, tokenA, 1000), hold(small.port, tokenA, 1000)]
     await delay(100)
     const started = performance.now()
     const burst = await Promise.all(Array.from({ length: 20 }, () => browse(small.port, hostA)))
@@ -82,19 +82,18 @@ describe('admission control over HTTP', () => {
       assert.equal(problem.status, 503)
       assert.equal(problem.retryAfter, Number(answer.headers['retry-after']))
     }
-    // The shed ones did not wait for a slot: they were answered long before the holds ended.
-    assert.ok(
-      percentile(
-        shed.map((r) => r.ms),
-        50,
-      ) < 300,
-      `shed at once (median ${percentile(
-        shed.map((r) => r.ms),
-        50,
-      )} ms)`,
+    // The shed ones did not wait for a slot: every one was answered before the slots' holders
+    // finished (an order of events, not a time bound, so a busy CI machine cannot fail it).
+    const held = await Promise.all(holds)
+    for (const h of held) assert.equal(h.status, 200, h.text)
+    const slotsFreedAt = Math.min(...held.map((h) => h.endedAt))
+    const lateShed = shed.filter((r) => r.endedAt >= slotsFreedAt)
+    assert.deepEqual(
+      lateShed.map((r) => Math.round(r.ms)),
+      [],
+      'shed at once, not after waiting for a slot',
     )
-    assert.ok(elapsed < 3000, `every request answered, in ${Math.round(elapsed)} ms`)
-    for (const h of await Promise.all(holds)) assert.equal(h.status, 200, h.text)
+    assert.ok(elapsed < 5000, `every request answered, in ${Math.round(elapsed)} ms`)
     assert.equal((await browse(small.port, hostA)).status, 200, 'capacity is back once the burst is over')
   })
 
