@@ -26,6 +26,7 @@ import http from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { buildBundle } from '../scripts/build.ts'
 import type { RehearsalOutcome } from '../src/rehearsal/outcome.ts'
 import type { BenchDatabase } from './database.ts'
 import type { ResultRow } from './report.ts'
@@ -65,6 +66,10 @@ export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows
     // Request logs at the operator's level (default info), through a pipe as a container runtime reads them.
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   }
+  // The node runs as deployed: from the bundle (bin/vitrine.js falls back to the slower sources
+  // when src/ changed since the last build, which would make the start-up figure the wrong one).
+  const build = await buildBundle()
+  progress(`rehearsal: built the bundle in ${build.ms} ms`)
   const processes = new Processes()
   try {
     progress(`rehearsal: vitrine serve --demo --workers ${workers} on a fresh database (seeds the 12 demo brands)`)

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import pino from 'pino'
+import type pino from 'pino'
 import { readPasswordFromStdin, runStaffCommand, StaffUsageError, staffHelp } from './access/cli/staff-command.ts'
 import { demoAdminEmail, ensureDemoAdmin } from './access/demo-admin.ts'
 import { buildApp } from './app.ts'
@@ -22,6 +22,7 @@ import { type Config, readConfig } from './platform/config.ts'
 import { type Database, openDatabase } from './platform/db/database.ts'
 import { migrateToLatest } from './platform/db/migrate.ts'
 import { MetricsRegistry } from './platform/http/metrics.ts'
+import { createLogger } from './platform/logging/logger.ts'
 import { rehearseCommand, rehearseHelp } from './rehearsal/index.ts'
 import { clusterMetrics, parseWorkers, reportToPrimary } from './surge/cluster.ts'
 import { drain, readDrainTiming } from './surge/drain.ts'
@@ -358,7 +359,7 @@ async function open(config: Config): Promise<Database> {
 }
 
 function logger(config: Config): pino.Logger {
-  return pino({ level: config.logLevel })
+  return createLogger(config.logLevel)
 }
 
 /** Brand creation logs one line per brand; during the seed the progress bar says it better. */

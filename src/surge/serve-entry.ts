@@ -8,8 +8,8 @@ import cluster from 'node:cluster'
 import os from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import pino from 'pino'
 import { readConfig } from '../platform/config.ts'
+import { createLogger } from '../platform/logging/logger.ts'
 import { parseWorkers, runPrimary } from './cluster.ts'
 import { readDrainTiming } from './drain.ts'
 import { printServeBanner } from './serve-banner.ts'
@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!primary) return (await import('../main.ts')).main(argv)
 
   const config = readConfig()
-  const log = pino({ level: config.logLevel })
+  const log = createLogger(config.logLevel)
   // Only with --demo does the primary touch the database first (seeding once, not per worker);
   // otherwise each worker migrates on start, serialised by the migrator's lock.
   const prepared = primary.demo ? await (await import('../main.ts')).prepareDemoDatabase(config, log) : null
