@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { describe, test } from 'node:test'
 import { promisify } from 'node:util'
 import { buildBundle } from '../../scripts/build.ts'
 import { onPostgres, openTestDatabase } from '../helpers/database.ts'
+import { untilServing } from '../helpers/serve-child.ts'
 import { onTeardown } from '../helpers/teardown.ts'
 
 /**
@@ -58,21 +58,7 @@ async function serve(args: string[] = []): Promise<Served> {
     }
   }
   onTeardown(() => kill('SIGKILL'))
-  const lines: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not serving after 60 s:\n${lines.join('\n')}`)), 60_000)
-    void exited.then((code) => reject(new Error(`exited ${code} before serving:\n${lines.join('\n')}`)))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line)
-      const match = line.match(/^Vitrine is serving on http:\/\/[^:]+:(\d+)/)
-      if (match) {
-        clearTimeout(timer)
-        resolve(Number(match[1]))
-      }
-    })
-  })
+  const { port, lines, exited } = await untilServing(child, 60_000)
   return {
     port,
     lines,

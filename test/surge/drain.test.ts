@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { onPostgres, openTestDatabase } from '../helpers/database.ts'
+import { untilServing } from '../helpers/serve-child.ts'
 import { onTeardown } from '../helpers/teardown.ts'
 
 /**
@@ -40,21 +40,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<Served> {
       // already gone
     }
   })
-  const lines: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not serving after 120 s:\n${lines.join('\n')}`)), 120_000)
-    void exited.then((code) => reject(new Error(`exited ${code} before serving:\n${lines.join('\n')}`)))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line)
-      const match = line.match(/^Vitrine is serving on http:\/\/[^:]+:(\d+)/)
-      if (match) {
-        clearTimeout(timer)
-        resolve(Number(match[1]))
-      }
-    })
-  })
+  const { port, lines, exited } = await untilServing(child, 120_000)
   return { child, port, lines, exited }
 }
 
