@@ -1,21 +1,13 @@
 import { quantiles, type Recorder, type StepClass, stepClasses, type Tally, type WaitStats } from './recorder.ts'
 import type { Phase } from './slo.ts'
 
-export interface Row {
+/** One class's or brand's line of a phase: its tally's counts, with rates and percentiles in place of the latencies. */
+export interface Row extends Omit<Tally, 'latencies'> {
   label: string
-  requests: number
   rps: number
   p50: number | null
   p95: number | null
   p99: number | null
-  ok: number
-  soldOut: number
-  clientError: number
-  shed: number
-  waiting: number
-  serverError: number
-  failed: number
-  orders: number
 }
 
 export interface Series {
