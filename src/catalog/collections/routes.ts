@@ -205,16 +205,9 @@ export const collectionAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: 
     async (request) => {
       const ctx = ctxFor(request, request.params.slug)
       const { id } = request.params
-      const view = (tx: BrandCtx) => collectionAuditView(tx, id)
-      await audited(ctx, {
-        brandId: ctx.brand.id,
-        entityType: 'collection',
-        action: 'update',
-        entityId: id,
-        before: view,
-        write: (tx) => updateCollection(tx, id, request.body as Parameters<typeof updateCollection>[2]),
-        after: view,
-      })
+      await changeCollection(ctx, id, 'update', (tx) =>
+        updateCollection(tx, id, request.body as Parameters<typeof updateCollection>[2]),
+      )
       await brands.refresh()
       return found(ctx, id)
     },
@@ -267,16 +260,9 @@ export const collectionAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: 
       async (request) => {
         const ctx = ctxFor(request, request.params.slug)
         const { id } = request.params
-        const view = (tx: BrandCtx) => collectionAuditView(tx, id)
-        await audited(ctx, {
-          brandId: ctx.brand.id,
-          entityType: 'collection',
-          action: which === 'products' ? 'set-products' : 'set-pins',
-          entityId: id,
-          before: view,
-          write: (tx) => setCollectionList(tx, id, which, request.body.productIds),
-          after: view,
-        })
+        await changeCollection(ctx, id, which === 'products' ? 'set-products' : 'set-pins', (tx) =>
+          setCollectionList(tx, id, which, request.body.productIds),
+        )
         await brands.refresh()
         return found(ctx, id)
       },
@@ -348,4 +334,18 @@ export const collectionStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: R
       return sendCachedResponse(request, reply, entry, sharedCacheControl)
     },
   )
+}
+
+/** An audited change of one collection: its audit view before and after, in the write's transaction. */
+function changeCollection<T>(ctx: BrandCtx, id: string, action: string, write: (tx: BrandCtx) => Promise<T>) {
+  const view = (tx: BrandCtx) => collectionAuditView(tx, id)
+  return audited(ctx, {
+    brandId: ctx.brand.id,
+    entityType: 'collection',
+    action,
+    entityId: id,
+    before: view,
+    write,
+    after: view,
+  })
 }
