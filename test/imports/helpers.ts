@@ -38,12 +38,12 @@ export function catalogRows(count: number, only?: (n: number) => boolean) {
   return rows
 }
 
-export function importText(ctx: BrandCtx, text: string, options: Partial<Omit<ImportFeedInput, 'input'>> = {}) {
+export function importText(ctx: BrandCtx, text: string | Buffer, options: Partial<Omit<ImportFeedInput, 'input'>> = {}) {
   return importFeed(ctx, {
     source: 'cli',
     fileName: 'feed.tsv',
     mode: 'full',
-    input: Readable.from([Buffer.from(text)]),
+    input: Readable.from([typeof text === 'string' ? Buffer.from(text) : text]),
     ...options,
   })
 }

@@ -1,5 +1,6 @@
 import type { BrandCtx } from '../../brands/brand.ts'
 import { newId } from '../../platform/ids.ts'
+import { type FreshApply, openFreshApply } from './apply-fresh.ts'
 import { ArchiveRefused, applyImport, rejectUntitledProducts } from './apply-import.ts'
 import { type FeedFormat, FeedStructureError, parseFeed } from './parse/index.ts'
 import {
@@ -78,6 +79,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   let itemsRead = 0
   let lastSaved = Date.now()
   let outcome: RunOutcome
+  let fresh: FreshApply | null = null
   runningHere.add(runId)
   // Staging records progress (and so a heartbeat) every second; the apply is one transaction, so
   // a timer beats for it from another connection (on PGlite it waits for the transaction, which
@@ -97,23 +99,34 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
       ...(input.format ? { format: input.format } : {}),
       ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
     })
-    const staged = await stageFeed(ctx, runId, input.mode, events, async (read) => {
-      itemsRead = read
-      input.onProgress?.(read)
-      if (Date.now() - lastSaved >= progressEveryMs) {
-        lastSaved = Date.now()
-        await recordProgress(ctx, runId, read, clock())
-      }
-    })
-    itemsRead = staged.itemsRead
-    const untitled = await rejectUntitledProducts(ctx, runId)
-    const counts = await applyImport(ctx, {
+    fresh = await openFreshApply(ctx, runId, input.mode)
+    const staged = await stageFeed(
+      ctx,
       runId,
-      mode: input.mode,
-      dryRun: input.dryRun ?? false,
-      force: input.force ?? false,
-      archiveThresholdPct: input.archiveThresholdPct ?? defaultArchiveThresholdPct,
-    })
+      input.mode,
+      events,
+      async (read) => {
+        itemsRead = read
+        input.onProgress?.(read)
+        if (Date.now() - lastSaved >= progressEveryMs) {
+          lastSaved = Date.now()
+          await recordProgress(ctx, runId, read, clock())
+        }
+      },
+      fresh,
+    )
+    itemsRead = staged.itemsRead
+    const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
+    const untitled = appliedFresh ? 0 : await rejectUntitledProducts(ctx, runId)
+    const counts =
+      appliedFresh ??
+      (await applyImport(ctx, {
+        runId,
+        mode: input.mode,
+        dryRun: input.dryRun ?? false,
+        force: input.force ?? false,
+        archiveThresholdPct: input.archiveThresholdPct ?? defaultArchiveThresholdPct,
+      }))
     outcome = {
       status: 'succeeded',
       itemsRead,
@@ -121,6 +134,9 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
       error: null,
     }
   } catch (error) {
+    await fresh
+      ?.abandon()
+      .catch((rollback: unknown) => ctx.log.warn({ err: rollback, runId }, 'import rollback failed'))
     outcome = { status: 'failed', itemsRead, counts: { ...noCounts }, error: describeFailure(error) }
     if (!(error instanceof FeedStructureError || error instanceof ArchiveRefused)) {
       ctx.log.error({ err: error, runId }, 'import failed unexpectedly')

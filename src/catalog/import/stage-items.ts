@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
+import type { FreshApply, ProductRun } from './apply-fresh.ts'
 import { contentRecord, productHash } from './content-hash.ts'
 import { brandHasProducts, type KnownProduct, knownProducts, looksUnchanged } from './known-products.ts'
 import type { FeedEvent } from './parse/index.ts'
@@ -24,10 +25,7 @@ export const stageBatchSize = 1000
 const maxRunItems = 1000
 
 /** Consecutive items of one product: what staging hashes and looks up as a whole. */
-interface GroupRun {
-  groupId: string
-  items: StagingItem[]
-}
+type GroupRun = ProductRun
 
 /**
  * Streams a feed's events into the UNLOGGED staging table, validating each item, and records the
@@ -50,6 +48,7 @@ export async function stageFeed(
   mode: ImportMode,
   events: AsyncIterable<FeedEvent>,
   onProgress: (itemsRead: number) => void | Promise<void> = () => {},
+  fresh: FreshApply | null = null,
 ): Promise<StageResult> {
   const result: StageResult = { itemsRead: 0, staged: 0, rejected: 0 }
   let runs: GroupRun[] = []
@@ -62,8 +61,19 @@ export async function stageFeed(
   // One created meanwhile is staged whole, which is always right.
   const lookUp = await brandHasProducts(ctx)
 
+  // A first import applies each batch after staging it (apply-fresh.ts), on its own connection:
+  // batch k is applied while batch k+1 is staged and k+2 parsed, never further ahead.
+  let freshBehind: Promise<unknown> = Promise.resolve()
+  let freshLast: Promise<unknown> = Promise.resolve()
   const write = async (batchRuns: GroupRun[], batchRejections: ImportRejection[], itemsRead: number) => {
-    const { staged, losers } = await insertStaged(ctx, runId, mode, lookUp, batchRuns)
+    await freshBehind
+    const thin = fresh !== null && fresh.handedOver === null
+    const { staged, losers, winners } = await insertStaged(ctx, runId, mode, lookUp, batchRuns, thin)
+    if (fresh) {
+      freshBehind = freshLast
+      freshLast = freshLast.then(() => fresh.applyBatch(winners))
+      freshLast.catch(() => {}) // awaited by the next batch or at the end
+    }
     result.staged += staged
     batchRejections.push(...losers)
     result.rejected += batchRejections.length
@@ -110,6 +120,7 @@ export async function stageFeed(
   closeRun()
   if (inFlight) await inFlight
   await write(runs, rejections, result.itemsRead)
+  await freshLast
   return result
 }
 
@@ -126,16 +137,19 @@ async function insertStaged(
   mode: ImportMode,
   lookUp: boolean,
   runs: GroupRun[],
-): Promise<{ staged: number; losers: ImportRejection[] }> {
-  if (runs.length === 0) return { staged: 0, losers: [] }
+  thin: boolean,
+): Promise<{ staged: number; losers: ImportRejection[]; winners: GroupRun[] }> {
+  if (runs.length === 0) return { staged: 0, losers: [], winners: [] }
   const known = lookUp
     ? await knownProducts(ctx, [...new Set(runs.map((r) => r.groupId))])
     : new Map<string, KnownProduct>()
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
+  const winners: GroupRun[] = []
   for (const run of runs) {
     const items: StagingItem[] = []
+    winners.push({ groupId: run.groupId, items })
     for (const item of run.items) {
       if (firstInBatch.has(item.itemId)) {
         losers.push(item)
@@ -150,7 +164,7 @@ async function insertStaged(
     )
     const status = items.find((i) => i.status !== null)?.status ?? null
     const full = !looksUnchanged(known.get(run.groupId), hash, status)
-    for (const item of items) rows.add(item, full)
+    for (const item of items) rows.add(item, full && !thin)
   }
   // One JSON document per batch: no per-row parameters (pg caps a statement at 65,535), and the
   // JSON text is the content each item already has; the server takes it apart.
@@ -172,7 +186,7 @@ async function insertStaged(
     select count(*)::int as n from ins
   `.execute(ctx.db)
   const staged = Number(inserted.rows[0]?.n ?? 0)
-  if (staged === rows.length && losers.length === 0) return { staged, losers: [] }
+  if (staged === rows.length && losers.length === 0) return { staged, losers: [], winners }
   const ids = [...new Set([...rows.items, ...losers].map((item) => item.itemId))]
   const firsts = await ctx.db
     .selectFrom('import_items')
@@ -182,9 +196,20 @@ async function insertStaged(
     .where(sql<boolean>`item_id = any(${ids}::text[])`)
     .execute()
   const first = new Map(firsts.map((f) => [f.item_id, f]))
-  if (staged < rows.length) losers.push(...rows.items.filter((item) => first.get(item.itemId)?.seq !== item.seq))
+  const lost = new Set<number>()
+  if (staged < rows.length) {
+    for (const item of rows.items) {
+      if (first.get(item.itemId)?.seq === item.seq) continue
+      losers.push(item)
+      lost.add(item.seq)
+    }
+  }
   return {
     staged,
+    winners:
+      lost.size === 0
+        ? winners
+        : winners.map((run) => ({ groupId: run.groupId, items: run.items.filter((item) => !lost.has(item.seq)) })),
     losers: losers
       .sort((a, b) => a.seq - b.seq)
       .map((l) => ({

@@ -3,8 +3,9 @@ import type { StagedItem } from './validate-item.ts'
 
 /**
  * What staging keeps of a validated item until its batch is written: its keys, the fields the
- * thin form stages (title, status), its content text and hash (content-hash.ts). The rest of the
- * item is garbage at once (a copy of all of it per item cost more than parsing it).
+ * thin form stages (title, status), its content text and hash (content-hash.ts), and the item
+ * itself (a first import settles its products from it: apply-fresh.ts). Nothing is copied, and a
+ * batch is garbage once written.
  */
 export interface StagingItem {
   itemId: string
@@ -16,6 +17,7 @@ export interface StagingItem {
   status: string | null
   content: string
   hash: string
+  item: StagedItem
 }
 
 export function stagingItem(item: StagedItem, seq: number): StagingItem {
@@ -29,6 +31,7 @@ export function stagingItem(item: StagedItem, seq: number): StagingItem {
     status: item.status,
     content,
     hash: md5Hex(content),
+    item,
   }
 }
 

@@ -19,10 +19,21 @@ import {
  */
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
-  createAdapter = () => new PostgresAdapter()
+  createAdapter = () => new PGliteAdapter()
   createDriver = (): Driver => new PGliteDriver(this.pglite)
   createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db)
   createQueryCompiler = () => new PostgresQueryCompiler()
+}
+
+/** PostgreSQL's adapter, under a name that tells a database of one connection (see below). */
+class PGliteAdapter extends PostgresAdapter {}
+
+/**
+ * Whether every query of `db` goes through one connection (PGlite): there, a transaction held open
+ * makes any other query wait for its end, so work that holds one while writing elsewhere must not.
+ */
+export function sharesOneConnection(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PGliteAdapter
 }
 
 class PGliteDriver implements Driver {

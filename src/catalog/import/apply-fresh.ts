@@ -1,0 +1,261 @@
+import { type ControlledTransaction, type Kysely, sql } from 'kysely'
+import type { BrandCtx } from '../../brands/brand.ts'
+import { bumpCatalogVersion } from '../../brands/queries.ts'
+import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
+import { withDb } from '../../platform/ctx.ts'
+import { sharesOneConnection } from '../../platform/db/pglite-dialect.ts'
+import type { DB } from '../../platform/db/schema.ts'
+import type { ApplyCounts } from './apply-import.ts'
+import { contentRecord, productHash } from './content-hash.ts'
+import { brandHasProducts } from './known-products.ts'
+import type { ImportMode } from './runs.ts'
+import { StagingDocument, type StagingItem } from './staging-document.ts'
+
+/** The items of one product, consecutive in the file, that won their ids (duplicates are out). */
+export interface ProductRun {
+  groupId: string
+  items: StagingItem[]
+}
+
+/**
+ * Why a first import stops applying while it reads and leaves the run to the staged apply: the
+ * cases the staged apply's SQL settles over the whole feed (a product whose items are not all
+ * consecutive, a product without a title on its lines) and anything that found the catalog not
+ * empty after all.
+ */
+type Handover = 'split product' | 'untitled product' | 'catalog not empty'
+
+/**
+ * The first import of a brand (its catalog empty: onboarding) applies each batch as soon as it is
+ * staged, in one transaction held open for the whole run, so the database writes products while
+ * Node parses the next items instead of waiting for the end of the file. Staging still takes every
+ * item (thin: keys, hash, content), so duplicate ids are found as before and the staged apply can
+ * take over at any point: on a handover the transaction is rolled back and the run goes on as any
+ * other (its thin rows get their columns back when applied).
+ *
+ * Nothing else writes the brand's catalog meanwhile: the transaction holds the brand's import lock
+ * and checks under it that the catalog is still empty. A first import archives nothing (there was
+ * nothing before it) and a dry run rolls back at the end, as the staged apply does.
+ *
+ * Product fields follow the staged apply's rules (apply-import.ts): each field from the first item
+ * that has one, images merged in file order (at most 20), `brand` added to the attributes, the
+ * status of the first item that gives one, else active; variants in file order.
+ */
+export interface FreshApply {
+  /** Applies one batch's runs (after staging, in file order); resolves false once handed over. */
+  applyBatch(runs: ProductRun[]): Promise<boolean>
+  /** Commits (or rolls back a dry run) and returns the counts; null when it handed over. */
+  finish(dryRun: boolean): Promise<ApplyCounts | null>
+  /** Rolls back whatever it applied (a failed run). */
+  abandon(): Promise<void>
+  /** Why it handed over, if it did. */
+  readonly handedOver: Handover | null
+}
+
+/**
+ * Opens the fresh-catalog apply for this run, or returns null when the staged apply must do it all:
+ * the brand has products, or the database is one connection (PGlite), where the open transaction
+ * would hold up the run's own staging and records.
+ */
+export async function openFreshApply(ctx: BrandCtx, runId: string, mode: ImportMode): Promise<FreshApply | null> {
+  if (sharesOneConnection(ctx.db as Kysely<unknown>) || (await brandHasProducts(ctx))) return null
+  const tx = await ctx.db.startTransaction().execute()
+  const txCtx = withDb(ctx, tx)
+  try {
+    await sql`select pg_advisory_xact_lock(hashtext(${`vitrine-import:${ctx.brand.id}`}))`.execute(tx)
+    // Another import may have filled the catalog while this one waited for the lock.
+    if (await brandHasProducts(txCtx)) {
+      await tx.rollback().execute()
+      return null
+    }
+  } catch (error) {
+    await tx.rollback().execute()
+    throw error
+  }
+  return freshApply(txCtx, tx, runId, mode)
+}
+
+function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string, mode: ImportMode): FreshApply {
+  const counts: ApplyCounts = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    archived: 0,
+    variantsCreated: 0,
+    variantsUpdated: 0,
+    variantsDelisted: 0,
+    stockUpdated: 0,
+  }
+  let open = true
+  let handedOver: Handover | null = null
+
+  const close = async () => {
+    if (!open) return
+    open = false
+    await tx.rollback().execute()
+  }
+  const handOver = async (why: Handover) => {
+    handedOver = why
+    ctx.log.info({ runId, why }, 'import: first import hands over to the staged apply')
+    await close()
+  }
+
+  return {
+    get handedOver() {
+      return handedOver
+    },
+
+    async applyBatch(runs) {
+      if (!open) return false
+      const products = productRows(runs, mode)
+      if (typeof products === 'string') {
+        await handOver(products)
+        return false
+      }
+      if (products.length === 0) return true
+      try {
+        const written = await insertBatch(ctx, runId, runs, products)
+        if (written === null) {
+          await handOver('catalog not empty')
+          return false
+        }
+        counts.created += written.products
+        counts.variantsCreated += written.variants.length
+        counts.stockUpdated += await setOnHandBulk(ctx, onHandRows(written.variants))
+        return true
+      } catch (error) {
+        await close()
+        throw error
+      }
+    },
+
+    async finish(dryRun) {
+      if (!open) return null
+      ctx.log.info({ runId, ...counts }, 'import: first import applied while reading')
+      if (dryRun) {
+        await close()
+        return counts
+      }
+      if (counts.created > 0) await bumpCatalogVersion(ctx, ctx.brand.id)
+      open = false
+      await tx.commit().execute()
+      return counts
+    },
+
+    abandon: close,
+  }
+}
+
+/** One product to insert: its fields, settled from its items as the staged apply settles them. */
+interface ProductRow {
+  g: string
+  t: string
+  d: string
+  c: string
+  a: Record<string, string>
+  im: Array<{ url: string; alt: string }>
+  st: string
+  h: string
+}
+
+const maxImages = 20
+
+/** The products of a batch's runs, or why the staged apply must take the run over. */
+function productRows(runs: ProductRun[], mode: ImportMode): ProductRow[] | Handover {
+  const rows: ProductRow[] = []
+  const inBatch = new Set<string>()
+  for (const run of runs) {
+    if (run.items.length === 0) continue
+    if (inBatch.has(run.groupId)) return 'split product'
+    inBatch.add(run.groupId)
+    const first = <K extends keyof StagedFields>(key: K): StagedFields[K] | null => {
+      for (const item of run.items) {
+        const value = item.item[key]
+        if (value !== null) return value
+      }
+      return null
+    }
+    const title = first('title')
+    if (title === null) return 'untitled product'
+    const attributes = run.items.find((i) => Object.keys(i.item.attributes).length > 0)?.item.attributes ?? {}
+    const brandName = first('brandName')
+    const urls = new Set<string>()
+    for (const item of run.items) {
+      for (const url of item.item.images) {
+        if (urls.size === maxImages) break
+        urls.add(url)
+      }
+    }
+    rows.push({
+      g: run.groupId,
+      t: title,
+      d: first('description') ?? '',
+      c: first('categoryPath') ?? '',
+      a: brandName === null ? attributes : { ...attributes, brand: brandName },
+      im: [...urls].map((url) => ({ url, alt: title })),
+      st: first('status') ?? 'active',
+      h: productHash(
+        mode,
+        run.items.map((i) => i.hash),
+      ),
+    })
+  }
+  return rows
+}
+
+type StagedFields = StagingItem['item']
+
+/**
+ * Inserts a batch's products, their variants (position = file order within the product) and the
+ * feed's scheduled prices in one statement. Returns null when a product exists already (the
+ * catalog is not empty after all: hand over), else the variants written with the stock to set.
+ */
+async function insertBatch(
+  ctx: BrandCtx,
+  runId: string,
+  runs: ProductRun[],
+  products: ProductRow[],
+): Promise<{ products: number; variants: Array<{ variantId: string; onHand: number | null }> } | null> {
+  const b = ctx.brand.id
+  const now = ctx.now
+  const variants = new StagingDocument()
+  for (const run of runs) for (const item of run.items) variants.add(item, true)
+  const result = await sql<{ kind: 'p' | 'v'; id: string; on_hand: number | null }>`
+    with x as materialized (
+      select x.*, (row_number() over (partition by x.g order by x.s) - 1)::int as position
+      from json_to_recordset(${variants.text()}::json) as x(s int, l int, g text, h text, ${contentRecord})
+    ), p as (
+      insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
+        import_hash, created_at, updated_at)
+      select ${b}::uuid, gen_random_uuid(), y.g, y.t, y.d, y.c, y.a, y.im, y.st, y.h, ${now}, ${now}
+      from json_to_recordset(${JSON.stringify(products)}::json) as y(g text, t text, d text, c text, a jsonb, im jsonb,
+        st text, h text)
+      on conflict (brand_id, reference) do nothing
+      returning id, reference
+    ), v as (
+      insert into variants (brand_id, id, product_id, sku, size, colour, gtin, price_minor, compare_at_minor,
+        weight_grams, position, link, mpn, availability, availability_date, created_at, updated_at)
+      select ${b}::uuid, gen_random_uuid(), p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.position, x.li, x.m, x.av,
+        x.ad, ${now}, ${now}
+      from x join p on p.reference = x.g
+      returning id, sku
+    ), sp as (
+      insert into scheduled_prices (brand_id, id, variant_id, price_minor, starts_at, ends_at, source, run_id,
+        created_at)
+      select ${b}::uuid, gen_random_uuid(), v.id, x.sp, x.ss, x.se, 'feed', ${runId}::uuid, ${now}
+      from v join x on x.i = v.sku
+      where x.sp is not null
+    )
+    select 'p' as kind, id::text as id, null::int as on_hand from p
+    union all
+    select 'v', v.id::text, x.oh from v join x on x.i = v.sku
+  `.execute(ctx.db)
+  let inserted = 0
+  const written: Array<{ variantId: string; onHand: number | null }> = []
+  for (const row of result.rows) {
+    if (row.kind === 'p') inserted += 1
+    else written.push({ variantId: row.id, onHand: row.on_hand })
+  }
+  if (inserted < products.length) return null
+  return { products: inserted, variants: written }
+}
