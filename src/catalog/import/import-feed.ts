@@ -53,7 +53,8 @@ const progressEveryMs = 1000
 /**
  * Imports one feed file into the brand's catalog: stream-parse → validate → stage (UNLOGGED,
  * batched) → apply in ONE transaction (set-based upserts by the brand's references and SKUs; a full
- * run archives what the feed no longer lists, within a safety threshold). The run and its rejected
+ * run archives what the feed no longer lists, within a safety threshold). A brand's first import
+ * applies each batch right after staging it instead (apply-fresh.ts). The run and its rejected
  * lines are recorded whatever happens, in their own statements: a structural failure or a refusal
  * leaves the catalog exactly as it was and the run `failed` with the reason.
  *
