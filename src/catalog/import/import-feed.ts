@@ -118,7 +118,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
     )
     itemsRead = staged.itemsRead
     const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
-    const untitled = appliedFresh ? 0 : await rejectUntitledProducts(ctx, runId)
+    const untitled = !appliedFresh && staged.untitledItems ? await rejectUntitledProducts(ctx, runId) : 0
     const counts =
       appliedFresh ??
       (await applyImport(ctx, {

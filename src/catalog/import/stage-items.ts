@@ -13,6 +13,8 @@ export interface StageResult {
   itemsRead: number
   staged: number
   rejected: number
+  /** Some valid item had no title (Shopify gives it on a product's first row only): see rejectUntitledProducts. */
+  untitledItems: boolean
 }
 
 /**
@@ -50,7 +52,7 @@ export async function stageFeed(
   onProgress: (itemsRead: number) => void | Promise<void> = () => {},
   fresh: FreshApply | null = null,
 ): Promise<StageResult> {
-  const result: StageResult = { itemsRead: 0, staged: 0, rejected: 0 }
+  const result: StageResult = { itemsRead: 0, staged: 0, rejected: 0, untitledItems: false }
   let runs: GroupRun[] = []
   let runItems = 0
   let run: GroupRun | null = null
@@ -96,6 +98,7 @@ export async function stageFeed(
       if ('reason' in staged) {
         rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
       } else {
+        if (staged.title === null) result.untitledItems = true
         const item = stagingItem(staged, ++seq)
         if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
           closeRun()
