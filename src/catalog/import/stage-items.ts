@@ -67,10 +67,23 @@ export async function stageFeed(
   // batch k is applied while batch k+1 is staged and k+2 parsed, never further ahead.
   let freshBehind: Promise<unknown> = Promise.resolve()
   let freshLast: Promise<unknown> = Promise.resolve()
-  const write = async (batchRuns: GroupRun[], batchRejections: ImportRejection[], itemsRead: number) => {
+  // The stored hashes of a batch's products are asked for as soon as the batch is cut, while the
+  // batch before it is still being written (another connection of the pool).
+  const lookUpKnown = (batchRuns: GroupRun[]): Promise<Map<string, KnownProduct>> => {
+    if (!lookUp || batchRuns.length === 0) return Promise.resolve(new Map())
+    const known = knownProducts(ctx, [...new Set(batchRuns.map((r) => r.groupId))])
+    known.catch(() => {}) // awaited by write()
+    return known
+  }
+  const write = async (
+    batchRuns: GroupRun[],
+    known: Promise<Map<string, KnownProduct>>,
+    batchRejections: ImportRejection[],
+    itemsRead: number,
+  ) => {
     await freshBehind
     const thin = fresh !== null && fresh.handedOver === null
-    const { staged, losers, winners } = await insertStaged(ctx, runId, mode, lookUp, batchRuns, thin)
+    const { staged, losers, winners } = await insertStaged(ctx, runId, mode, await known, batchRuns, thin)
     if (fresh) {
       freshBehind = freshLast
       freshLast = freshLast.then(() => fresh.applyBatch(winners))
@@ -112,8 +125,9 @@ export async function stageFeed(
     if (inFlight && result.itemsRead % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
     if (runItems + rejections.length >= stageBatchSize) {
       // Parsing runs ahead of the database by at most one batch.
+      const known = lookUpKnown(runs)
       if (inFlight) await inFlight
-      inFlight = write(runs, rejections, result.itemsRead)
+      inFlight = write(runs, known, rejections, result.itemsRead)
       inFlight.catch(() => {}) // awaited above or below; this only keeps it from counting as unhandled
       runs = []
       runItems = 0
@@ -121,8 +135,9 @@ export async function stageFeed(
     }
   }
   closeRun()
+  const known = lookUpKnown(runs)
   if (inFlight) await inFlight
-  await write(runs, rejections, result.itemsRead)
+  await write(runs, known, rejections, result.itemsRead)
   await freshLast
   return result
 }
@@ -138,14 +153,11 @@ async function insertStaged(
   ctx: BrandCtx,
   runId: string,
   mode: ImportMode,
-  lookUp: boolean,
+  known: Map<string, KnownProduct>,
   runs: GroupRun[],
   thin: boolean,
 ): Promise<{ staged: number; losers: ImportRejection[]; winners: GroupRun[] }> {
   if (runs.length === 0) return { staged: 0, losers: [], winners: [] }
-  const known = lookUp
-    ? await knownProducts(ctx, [...new Set(runs.map((r) => r.groupId))])
-    : new Map<string, KnownProduct>()
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
