@@ -101,7 +101,20 @@ const availabilities: Record<string, Availability> = {
   available_for_order: 'in_stock',
 }
 
+// Feeds repeat a handful of spellings ("in stock", "out of stock"): each is read once.
+const availabilityCache = new Map<string, Parsed<Availability>>()
+const maxCachedAvailabilities = 64
+
 export function parseAvailability(text: string): Parsed<Availability> {
+  let parsed = availabilityCache.get(text)
+  if (parsed === undefined) {
+    parsed = readAvailability(text)
+    if (availabilityCache.size < maxCachedAvailabilities) availabilityCache.set(text, parsed)
+  }
+  return parsed
+}
+
+function readAvailability(text: string): Parsed<Availability> {
   const value =
     availabilities[
       text
@@ -112,8 +125,13 @@ export function parseAvailability(text: string): Parsed<Availability> {
   return value ? ok(value) : bad(`unknown availability ${quote(text)}`)
 }
 
+// Parts without '>' or white space at either end, joined by ' > ': what normaliseCategoryPath returns
+// unchanged (\s is exactly what trim() removes).
+const normalPath = /^[^\s>](?:[^>]*[^\s>])?(?: > [^\s>](?:[^>]*[^\s>])?)*$/
+
 /** 'A>B >  C' → 'A > B > C'. */
 export function normaliseCategoryPath(text: string): string | null {
+  if (normalPath.test(text)) return text
   const path = text
     .split('>')
     .map((part) => part.trim())

@@ -13,10 +13,45 @@ import {
   quote,
 } from './field-values.ts'
 
-/** One item's fields as read: name (no 'g:' prefix) → every value given, plus nested groups (g:shipping). */
+/**
+ * One item's fields as read: `names[i]` (no 'g:' prefix), in the order each name first came, with
+ * every value given for it in `values[i]`; plus nested groups (g:shipping). Two arrays rather than
+ * a Map: an item has a score of fields, found faster by scanning than by hashing, and a Map per
+ * item was a good part of what parsing allocated.
+ */
 export interface GoogleFields {
-  values: Map<string, string[]>
+  names: string[]
+  values: string[][]
   groups: Map<string, Record<string, string>[]>
+}
+
+export function emptyFields(): GoogleFields {
+  return { names: [], values: [], groups: new Map() }
+}
+
+/** Every value given for `name`, in order; undefined when it has none. */
+export function valuesOf(fields: GoogleFields, name: string): string[] | undefined {
+  const index = fields.names.indexOf(name)
+  return index === -1 ? undefined : fields.values[index]
+}
+
+export function addValue(fields: GoogleFields, name: string, value: string): void {
+  const index = fields.names.indexOf(name)
+  if (index !== -1) (fields.values[index] as string[]).push(value)
+  else {
+    fields.names.push(name)
+    fields.values.push([value])
+  }
+}
+
+/** Replaces every value of `name` with `value` (a new name comes last). */
+export function setValue(fields: GoogleFields, name: string, value: string): void {
+  const index = fields.names.indexOf(name)
+  if (index !== -1) fields.values[index] = [value]
+  else {
+    fields.names.push(name)
+    fields.values.push([value])
+  }
 }
 
 // Fields that have a place of their own in FeedItem; everything else goes to attributes.
@@ -45,10 +80,26 @@ const mappedFields = new Set([
 // Google accepts several additional_image_link values in one field, comma-separated. Image URLs can
 // hold commas themselves (Cloudinary's "w_200,h_300"), so only a comma that starts a new URL splits.
 export function splitImageLinks(text: string): string[] {
+  if (!text.includes(',')) {
+    const url = text.trim()
+    return url === '' ? [] : [url]
+  }
   return text
     .split(/,\s*(?=https?:\/\/)/i)
     .map((url) => url.trim())
     .filter((url) => url !== '')
+}
+
+function firstValue(fields: GoogleFields, name: string): string | null {
+  const values = valuesOf(fields, name)
+  if (values === undefined) return null
+  for (const value of values) if (value !== '') return value
+  return null
+}
+
+function anyLongerThan(values: readonly string[], limit: number): boolean {
+  for (const value of values) if (value.length > limit) return true
+  return false
 }
 
 export function googleItemEvent(
@@ -58,20 +109,21 @@ export function googleItemEvent(
   limits: FieldLimits,
 ): FeedEvent {
   const reasons: string[] = []
-  const first = (name: string): string | null => {
-    const value = fields.values.get(name)?.find((v) => v !== '')
-    return value === undefined ? null : value
-  }
+  const first = (name: string): string | null => firstValue(fields, name)
 
-  for (const [name, values] of fields.values) {
+  for (let f = 0; f < fields.names.length; f++) {
+    const name = fields.names[f] as string
+    const values = fields.values[f] as string[]
     const limit = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
     // The XML reader keeps at most limit + 1 characters of a field, so the reason cannot give its length.
-    if (values.some((v) => v.length > limit)) reasons.push(`${name} is longer than ${limit} characters`)
+    if (anyLongerThan(values, limit)) reasons.push(`${name} is longer than ${limit} characters`)
   }
   for (const [name, groups] of fields.groups) {
     for (const group of groups) {
-      for (const [sub, value] of Object.entries(group)) {
-        if (value.length > limits.other) reasons.push(`${name}.${sub} is longer than ${limits.other} characters`)
+      for (const sub of Object.keys(group)) {
+        if ((group[sub] as string).length > limits.other) {
+          reasons.push(`${name}.${sub} is longer than ${limits.other} characters`)
+        }
       }
     }
   }
@@ -147,11 +199,17 @@ export function googleItemEvent(
   const images: string[] = []
   const imageLink = first('image_link')
   if (imageLink !== null) images.push(imageLink)
-  for (const text of fields.values.get('additional_image_link') ?? []) images.push(...splitImageLinks(text))
+  for (const text of valuesOf(fields, 'additional_image_link') ?? []) images.push(...splitImageLinks(text))
 
   const attributes: Record<string, string> = {}
-  for (const [name, values] of fields.values) {
+  for (let f = 0; f < fields.names.length; f++) {
+    const name = fields.names[f] as string
+    const values = fields.values[f] as string[]
     if (mappedFields.has(name)) continue
+    if (values.length === 1) {
+      if (values[0] !== '') attributes[name] = values[0] as string
+      continue
+    }
     const present = values.filter((v) => v !== '')
     if (present.length === 1) attributes[name] = present[0] as string
     else if (present.length > 1) attributes[name] = JSON.stringify(present)

@@ -15,6 +15,7 @@ import {
   parseFeed,
 } from './index.ts'
 
+const googleNamespace = 'http://base.google.com/ns/1.0'
 const fixtures = join(import.meta.dirname, '../../../../test/fixtures/feeds')
 const eur: ParseOptions = { defaultCurrency: 'EUR' }
 
@@ -246,6 +247,34 @@ describe('parseFeed: Google RSS', () => {
     for (const size of [1, 2, 3, 7, 64]) assert.deepEqual((await collect(chunked(bytes, size))).events, whole.events)
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes])
     assert.deepEqual((await collect(chunked(withBom, 1))).events, whole.events)
+  })
+
+  it('reads g: fields by namespace, whatever its prefix, and follows a prefix bound elsewhere', async () => {
+    const xml = `<?xml version="1.0"?>
+<rss version="2.0" xmlns:g="${googleNamespace}">
+<channel>
+<item><g:id>A</g:id><g:title>T</g:title><g:price>1.00 EUR</g:price></item>
+<item><g:id>B</g:id><g:title xmlns:g="urn:other">not Google's</g:title><g:title>U</g:title><g:price>1.00 EUR</g:price></item>
+<item xmlns:g="urn:other" xmlns:p="${googleNamespace}"><p:id>C</p:id><g:id>ignored</g:id><p:title>V</p:title><p:price>2.00 EUR</p:price></item>
+<item xmlns="${googleNamespace}"><id>D</id><title>W</title><price>3.00 EUR</price></item>
+<item><g:id>E</g:id><title>plain title</title><g:price>4.00 EUR</g:price></item>
+</channel>
+</rss>
+`
+    for (const size of [7, xml.length]) {
+      const { items, rejections } = await collect(chunked(Buffer.from(xml), size))
+      assert.deepEqual(rejections, [])
+      assert.deepEqual(
+        items.map((i) => [i.line, i.id, i.title]),
+        [
+          [4, 'A', 'T'],
+          [5, 'B', 'U'],
+          [6, 'C', 'V'],
+          // line 7: an <item> in Google's namespace is not an RSS item
+          [8, 'E', 'plain title'],
+        ],
+      )
+    }
   })
 
   it('reads a Latin-1 feed as declared', async () => {

@@ -6,7 +6,7 @@ import { csvRecords } from './csv-records.ts'
 import { googleColumnName } from './detect-format.ts'
 import { type FeedEvent, FeedStructureError } from './feed-item.ts'
 import type { FieldLimits } from './field-values.ts'
-import { type GoogleFields, googleItemEvent } from './google-item.ts'
+import { addValue, emptyFields, googleItemEvent } from './google-item.ts'
 
 const requiredColumns = ['id', 'title', 'price']
 
@@ -37,12 +37,9 @@ export async function* parseGoogleTsv(
       continue
     }
     // Spreadsheets drop trailing empty cells, so a shorter row just has empty values at its end.
-    const item: GoogleFields = { values: new Map(), groups: new Map() }
+    const item = emptyFields()
     fields.forEach((value, index) => {
-      const name = columns?.[index] as string
-      const values = item.values.get(name) ?? []
-      values.push(value.trim())
-      item.values.set(name, values)
+      addValue(item, columns?.[index] as string, value.trim())
     })
     yield googleItemEvent(line, item, options.defaultCurrency, options.limits)
   }

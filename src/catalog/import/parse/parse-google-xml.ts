@@ -4,7 +4,7 @@
 import { atomNamespace, googleNamespace } from './detect-format.ts'
 import { type FeedEvent, type FeedFormat, FeedStructureError } from './feed-item.ts'
 import type { FieldLimits } from './field-values.ts'
-import { type GoogleFields, googleItemEvent } from './google-item.ts'
+import { addValue, emptyFields, type GoogleFields, googleItemEvent, setValue, valuesOf } from './google-item.ts'
 import { XmlDoctypeError, XmlScanner, XmlSyntaxError } from './xml-scanner.ts'
 
 export interface XmlOptions {
@@ -29,7 +29,8 @@ interface ItemState {
   line: number
   depth: number
   fields: GoogleFields
-  plain: Map<string, string>
+  /** Plain RSS/Atom fields (null until one comes). */
+  plain: Map<string, string> | null
   fieldCount: number
 }
 interface FieldState {
@@ -49,7 +50,19 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
   const itemUri = options.format === 'google-rss' ? '' : atomNamespace
   let depth = 0
   let item: ItemState | null = null
+  // The field being read, or null. One object serves every field in turn (one is open at a time,
+  // and closeField takes what it needs from it): a new one per field was garbage to collect.
   let field: FieldState | null = null
+  const fieldState: FieldState = {
+    name: '',
+    plain: false,
+    depth: 0,
+    text: '',
+    cap: 0,
+    group: null,
+    subName: null,
+    subText: '',
+  }
   let sawRoot = false
   const fail = (reason: string, line?: number): never => {
     const at = scanner.position()
@@ -73,15 +86,16 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
           item = {
             line: scanner.currentTagLine(),
             depth,
-            fields: { values: new Map(), groups: new Map() },
-            plain: new Map(),
+            fields: emptyFields(),
+            plain: null,
             fieldCount: 0,
           }
         }
         return
       }
-      if (depth === item.depth + 1) field = openField(local, uri, attributes, depth, options.limits)
-      else if (field !== null && depth === field.depth + 1) {
+      if (depth === item.depth + 1) {
+        field = openField(fieldState, local, uri, attributes, depth, options.limits) ? fieldState : null
+      } else if (field !== null && depth === field.depth + 1) {
         field.group ??= {}
         field.subName = local
         field.subText = ''
@@ -141,7 +155,8 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
   for await (const chunk of text) {
     write(chunk)
     if (events.length > 0) {
-      yield* events
+      // A loop rather than yield*, which wraps the array in an async iterator: less work per event.
+      for (const event of events) yield event
       events.length = 0
     }
   }
@@ -149,35 +164,45 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
   if (!sawRoot)
     throw new FeedStructureError('not well-formed XML: the file has no root element', scanner.position().line, null)
   if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
-  yield* events
+  for (const event of events) yield event
 }
 
+/** Sets `state` up for an item's child element; false when it is not a product field. */
 function openField(
+  state: FieldState,
   local: string,
   uri: string,
   attributes: Readonly<Record<string, string>>,
   depth: number,
   limits: FieldLimits,
-): FieldState | null {
+): boolean {
   let name: string
   let plain = false
+  // The scanner hands over names and namespaces as V8's unique copies: these compare by pointer.
   if (uri === googleNamespace) name = local
   else if ((uri === '' || uri === atomNamespace) && plainFields[local] !== undefined) {
     name = plainFields[local] as string
     plain = true
-  } else return null // Atom's own id/updated/author, other namespaces: not product data
-  const cap = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
-  const state: FieldState = { name, plain, depth, text: '', cap, group: null, subName: null, subText: '' }
+  } else return false // Atom's own id/updated/author, other namespaces: not product data
+  state.name = name
+  state.plain = plain
+  state.depth = depth
+  state.text = ''
+  state.cap = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
+  state.group = null
+  state.subName = null
+  state.subText = ''
   // Atom links are <link href="…"/>; only the alternate (default) one is the product page.
   const href = attributes.href
   const rel = attributes.rel ?? 'alternate'
   if (plain && name === 'link' && href !== undefined) state.text = rel === 'alternate' ? href : ''
-  return state
+  return true
 }
 
 function closeField(item: ItemState, field: FieldState): void {
   if (field.plain) {
     // <summary> and <content> both map to description: the first one given wins.
+    item.plain ??= new Map()
     if (!item.plain.has(field.name)) item.plain.set(field.name, field.text.trim())
     return
   }
@@ -187,14 +212,12 @@ function closeField(item: ItemState, field: FieldState): void {
     item.fields.groups.set(field.name, groups)
     return
   }
-  const values = item.fields.values.get(field.name) ?? []
-  values.push(field.text.trim())
-  item.fields.values.set(field.name, values)
+  addValue(item.fields, field.name, field.text.trim())
 }
 
 function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
   if (item.fieldCount > maxFieldsPerItem) {
-    const id = item.fields.values.get('id')?.[0] ?? null
+    const id = valuesOf(item.fields, 'id')?.[0] ?? null
     return {
       kind: 'rejection',
       rejection: {
@@ -204,8 +227,8 @@ function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
       },
     }
   }
-  for (const [name, value] of item.plain) {
-    if (!item.fields.values.get(name)?.some((v) => v !== '')) item.fields.values.set(name, [value])
+  for (const [name, value] of item.plain ?? []) {
+    if (!valuesOf(item.fields, name)?.some((v) => v !== '')) setValue(item.fields, name, value)
   }
   return googleItemEvent(item.line, item.fields, options.defaultCurrency, options.limits)
 }
