@@ -1,21 +1,20 @@
 /**
  * One catalog import in a process of its own, as `vitrine import` runs it (import-bench.ts spawns
- * it): the brand `argv[2]` of the PostgreSQL database at DATABASE_URL, a generated Google feed of
- * `argv[3]` products × 5 sizes read as a stream, full mode. Prints one JSON line: the outcome, the
+ * it): the brand `argv[2]` of the PostgreSQL database at DATABASE_URL, the feed file `argv[3]` read
+ * as a stream, full mode. Prints one JSON line: the outcome, the
  * seconds importFeed took, and the process's peak RSS (getrusage), so the memory figure is the
  * import's own and not that of a bench process holding other data.
  */
+import { createReadStream } from 'node:fs'
 import { findBrandBySlug } from '../src/brands/queries.ts'
 import { importFeed } from '../src/catalog/import/index.ts'
-import { generateGoogleFeed } from '../src/catalog/import/parse/index.ts'
 import { silentLog } from '../src/platform/ctx.ts'
 import { openDatabase } from '../src/platform/db/database.ts'
 
-const [slug, productsArg] = process.argv.slice(2)
-const products = Number(productsArg)
+const [slug, feedPath] = process.argv.slice(2)
 const url = process.env.DATABASE_URL
-if (!slug || !Number.isInteger(products) || products < 1 || !url) {
-  console.error('usage: DATABASE_URL=… node --import tsx bench/import-child.ts <brand slug> <products>')
+if (!slug || !feedPath || !url) {
+  console.error('usage: DATABASE_URL=… node --import tsx bench/import-child.ts <brand slug> <feed file>')
   process.exit(2)
 }
 
@@ -31,7 +30,7 @@ try {
     {
       source: 'cli',
       fileName: 'generated.xml',
-      input: generateGoogleFeed({ products, sizes: ['XS', 'S', 'M', 'L', 'XL'], currency: brand.currency }),
+      input: createReadStream(feedPath),
       mode: 'full',
       maxBytes: 64 * 1024 ** 3,
     },

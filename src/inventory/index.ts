@@ -15,4 +15,4 @@ export {
   shipStock,
   stockLevels,
 } from './queries.ts'
-export { type OnHandSource, onHandRows, setOnHandBulk } from './set-on-hand-bulk.ts'
+export { insertStockOfNewVariants, type OnHandSource, onHandRows, setOnHandBulk } from './set-on-hand-bulk.ts'

@@ -41,3 +41,15 @@ export async function setOnHandBulk(ctx: BrandCtx, source: OnHandSource): Promis
   `.execute(ctx.db)
   return Number(result.rows[0]?.n ?? 0)
 }
+
+/**
+ * The stock rows of variants created by the same statement, as the body of a data-modifying CTE:
+ * `created` names a CTE of the caller with `(variant_id, on_hand)`; on_hand null gives 0, as
+ * setOnHandBulk gives a new variant. For a catalog's first import, where a second statement per
+ * batch cost about as much as the insert itself.
+ */
+export function insertStockOfNewVariants(ctx: BrandCtx, created: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    insert into stock_levels (brand_id, variant_id, on_hand, updated_at)
+    select ${ctx.brand.id}::uuid, variant_id, greatest(coalesce(on_hand, 0), 0), ${ctx.now} from ${created}`
+}

@@ -1,15 +1,16 @@
 import { type ControlledTransaction, type Kysely, sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
 import { bumpCatalogVersion } from '../../brands/queries.ts'
-import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
+import { insertStockOfNewVariants } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
 import { sharesOneConnection } from '../../platform/db/pglite-dialect.ts'
 import type { DB } from '../../platform/db/schema.ts'
 import type { ApplyCounts } from './apply-import.ts'
-import { contentRecord, productHash } from './content-hash.ts'
+import { productHash } from './content-hash.ts'
 import { brandHasProducts } from './known-products.ts'
 import type { ImportMode } from './runs.ts'
-import { StagingDocument, type StagingItem } from './staging-document.ts'
+import type { StagingItem } from './staging-document.ts'
+import type { StagedItem } from './validate-item.ts'
 
 /** The items of one product, consecutive in the file, that won their ids (duplicates are out). */
 export interface ProductRun {
@@ -120,8 +121,8 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
           return false
         }
         counts.created += written.products
-        counts.variantsCreated += written.variants.length
-        counts.stockUpdated += await setOnHandBulk(ctx, onHandRows(written.variants))
+        counts.variantsCreated += written.variants
+        counts.stockUpdated += written.stock
         return true
       } catch (error) {
         await close()
@@ -168,20 +169,21 @@ function productRows(runs: ProductRun[], mode: ImportMode): ProductRow[] | Hando
     if (run.items.length === 0) continue
     if (inBatch.has(run.groupId)) return 'split product'
     inBatch.add(run.groupId)
-    const first = <K extends keyof StagedFields>(key: K): StagedFields[K] | null => {
-      for (const item of run.items) {
-        const value = item.item[key]
+    const items = keptItems(run)
+    const first = <K extends keyof StagedItem>(key: K): StagedItem[K] | null => {
+      for (const item of items) {
+        const value = item[key]
         if (value !== null) return value
       }
       return null
     }
     const title = first('title')
     if (title === null) return 'untitled product'
-    const attributes = run.items.find((i) => Object.keys(i.item.attributes).length > 0)?.item.attributes ?? {}
+    const attributes = items.find((i) => Object.keys(i.attributes).length > 0)?.attributes ?? {}
     const brandName = first('brandName')
     const urls = new Set<string>()
-    for (const item of run.items) {
-      for (const url of item.item.images) {
+    for (const item of items) {
+      for (const url of item.images) {
         if (urls.size === maxImages) break
         urls.add(url)
       }
@@ -203,27 +205,67 @@ function productRows(runs: ProductRun[], mode: ImportMode): ProductRow[] | Hando
   return rows
 }
 
-type StagedFields = StagingItem['item']
+/** The validated items of a run, which staging keeps while a first import applies (stagingItem's keepItem). */
+function keptItems(run: ProductRun): StagedItem[] {
+  return run.items.map((i) => {
+    if (i.item === null) throw new Error(`import: item ${i.itemId} was staged without its fields for a first import`)
+    return i.item
+  })
+}
+
+interface BatchCounts {
+  products: number
+  variants: number
+  /** Stock rows created with a quantity from the feed (setOnHandBulk's count). */
+  stock: number
+}
 
 /**
  * Inserts a batch's products, their variants (position = file order within the product) and the
- * feed's scheduled prices in one statement. Returns null when a product exists already (the
- * catalog is not empty after all: hand over), else the variants written with the stock to set.
+ * feed's scheduled prices and the variants' stock in one statement. Returns null when a product
+ * exists already (the catalog is not empty after all: hand over), else what it wrote.
  */
 async function insertBatch(
   ctx: BrandCtx,
   runId: string,
   runs: ProductRun[],
   products: ProductRow[],
-): Promise<{ products: number; variants: Array<{ variantId: string; onHand: number | null }> } | null> {
+): Promise<BatchCounts | null> {
   const b = ctx.brand.id
   const now = ctx.now
-  const variants = new StagingDocument()
-  for (const run of runs) for (const item of run.items) variants.add(item, true)
-  const result = await sql<{ kind: 'p' | 'v'; id: string; on_hand: number | null }>`
+  // Only the variant's columns, and its position: the database parses every byte it is sent, and the
+  // items' whole contents cost it more than the inserts.
+  const variants: string[] = []
+  for (const run of runs) {
+    for (const [position, item] of keptItems(run).entries()) {
+      variants.push(
+        JSON.stringify({
+          g: item.groupId,
+          n: position,
+          i: item.itemId,
+          z: item.size,
+          co: item.colour,
+          gt: item.gtin,
+          p: item.priceMinor,
+          ca: item.compareAtMinor,
+          w: item.weightGrams,
+          li: item.link,
+          m: item.mpn,
+          av: item.availability,
+          ad: item.availabilityDate?.toISOString() ?? null,
+          oh: item.onHand,
+          sp: item.salePriceMinor,
+          ss: item.saleStartsAt?.toISOString() ?? null,
+          se: item.saleEndsAt?.toISOString() ?? null,
+        }),
+      )
+    }
+  }
+  const result = await sql<BatchCounts>`
     with x as materialized (
-      select x.*, (row_number() over (partition by x.g order by x.s) - 1)::int as position
-      from json_to_recordset(${variants.text()}::json) as x(s int, l int, g text, h text, ${contentRecord})
+      select * from json_to_recordset(${`[${variants.join(',')}]`}::json) as x(g text, n int, i text, z text, co text,
+        gt text, p bigint, ca bigint, w int, li text, m text, av text, ad timestamptz, oh int, sp bigint,
+        ss timestamptz, se timestamptz)
     ), p as (
       insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
         import_hash, created_at, updated_at)
@@ -235,27 +277,23 @@ async function insertBatch(
     ), v as (
       insert into variants (brand_id, id, product_id, sku, size, colour, gtin, price_minor, compare_at_minor,
         weight_grams, position, link, mpn, availability, availability_date, created_at, updated_at)
-      select ${b}::uuid, gen_random_uuid(), p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.position, x.li, x.m, x.av,
+      select ${b}::uuid, gen_random_uuid(), p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.n, x.li, x.m, x.av,
         x.ad, ${now}, ${now}
       from x join p on p.reference = x.g
       returning id, sku
-    ), sp as (
+    ), created as (
+      select v.id as variant_id, x.oh as on_hand from v join x on x.i = v.sku
+    ), stock as (${insertStockOfNewVariants(ctx, sql`created`)}), sp as (
       insert into scheduled_prices (brand_id, id, variant_id, price_minor, starts_at, ends_at, source, run_id,
         created_at)
       select ${b}::uuid, gen_random_uuid(), v.id, x.sp, x.ss, x.se, 'feed', ${runId}::uuid, ${now}
       from v join x on x.i = v.sku
       where x.sp is not null
     )
-    select 'p' as kind, id::text as id, null::int as on_hand from p
-    union all
-    select 'v', v.id::text, x.oh from v join x on x.i = v.sku
+    select (select count(*) from p)::int as products, count(*)::int as variants,
+      (count(*) filter (where on_hand is not null))::int as stock
+    from created
   `.execute(ctx.db)
-  let inserted = 0
-  const written: Array<{ variantId: string; onHand: number | null }> = []
-  for (const row of result.rows) {
-    if (row.kind === 'p') inserted += 1
-    else written.push({ variantId: row.id, onHand: row.on_hand })
-  }
-  if (inserted < products.length) return null
-  return { products: inserted, variants: written }
+  const row = result.rows[0] ?? { products: 0, variants: 0, stock: 0 }
+  return row.products < products.length ? null : row
 }

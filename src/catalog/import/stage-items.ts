@@ -112,7 +112,7 @@ export async function stageFeed(
         rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
       } else {
         if (staged.title === null) result.untitledItems = true
-        const item = stagingItem(staged, ++seq)
+        const item = stagingItem(staged, ++seq, fresh !== null && fresh.handedOver === null)
         if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
           closeRun()
           run = { groupId: item.groupId, items: [] }

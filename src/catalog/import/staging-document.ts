@@ -3,8 +3,8 @@ import type { StagedItem } from './validate-item.ts'
 
 /**
  * What staging keeps of a validated item until its batch is written: its keys, the fields the
- * thin form stages (title, status), its content text and hash (content-hash.ts), and the item
- * itself (a first import settles its products from it: apply-fresh.ts). Nothing is copied, and a
+ * thin form stages (title, status), its content text and hash (content-hash.ts), and for a first
+ * import the item itself (it settles its products from it: apply-fresh.ts). Nothing is copied, and a
  * batch is garbage once written.
  */
 export interface StagingItem {
@@ -17,10 +17,11 @@ export interface StagingItem {
   status: string | null
   content: string
   hash: string
-  item: StagedItem
+  /** Kept for a first import only (apply-fresh.ts): held for a batch, the items outlive the young generation and cost GC time. */
+  item: StagedItem | null
 }
 
-export function stagingItem(item: StagedItem, seq: number): StagingItem {
+export function stagingItem(item: StagedItem, seq: number, keepItem = false): StagingItem {
   const content = itemContent(item)
   return {
     itemId: item.itemId,
@@ -31,7 +32,7 @@ export function stagingItem(item: StagedItem, seq: number): StagingItem {
     status: item.status,
     content,
     hash: md5Hex(content),
-    item,
+    item: keepItem ? item : null,
   }
 }
 
