@@ -22,6 +22,8 @@ export interface BenchOptions {
   only: ReadonlySet<Section>
   /** Items of the generated feed for the import section (products × 5 sizes). */
   importItems: number
+  /** The rehearsal step's baseline (requests/s over all brands); null: 40 % of the ramp's capacity. */
+  stepBaseline: number | null
   help: boolean
 }
 
@@ -65,6 +67,9 @@ Options:
   --only <list>     listing, product, pages, orders, import, erp, search, pricing, startup, rehearsal, or a
                     comma-separated list (default: all but rehearsal)
   --import-items N  import: items of the generated Google feed (default 100000; 1000000 for the RSS goal)
+  --step-baseline R rehearsal: the step's baseline in requests/s over all brands (the surge then asks
+                    R × (9 + 3 × 15) ÷ 12 = 4.5 R); default 40 % of the capacity the ramp measured,
+                    which is noisy: a fixed one makes runs comparable
   --help            this text
 
 Environment:
@@ -82,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       duration: { type: 'string', default: '8' },
       only: { type: 'string' },
       'import-items': { type: 'string', default: '100000' },
+      'step-baseline': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -102,7 +108,14 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (!Number.isInteger(importItems) || importItems < 5 || importItems > 10_000_000) {
     throw new UsageError(`--import-items must be a whole number of items, got "${values['import-items']}"`)
   }
-  return { pglite: values.pglite, durationS, warmupS: 2, only, importItems, help: values.help }
+  let stepBaseline: number | null = null
+  if (values['step-baseline'] !== undefined) {
+    stepBaseline = Number(values['step-baseline'])
+    if (!Number.isInteger(stepBaseline) || stepBaseline < 1 || stepBaseline > 100_000) {
+      throw new UsageError(`--step-baseline must be a whole number of requests/s, got "${values['step-baseline']}"`)
+    }
+  }
+  return { pglite: values.pglite, durationS, warmupS: 2, only, importItems, stepBaseline, help: values.help }
 }
 
 export class UsageError extends Error {}

@@ -46,12 +46,15 @@ const startupRuns = 3
 
 export interface RehearsalBenchInput {
   bench: BenchDatabase
+  /** The step's baseline (requests/s over all brands, --step-baseline); null: `step.capacityShare` of the ramp's capacity. */
+  stepBaseline: number | null
   workDir: string
   progress: (message: string) => void
 }
 
 export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows: ResultRow[]; notes: string[] }> {
   const { bench, workDir, progress } = input
+  const { stepBaseline } = input
   if (!bench.url) throw new Error('the rehearsal needs PostgreSQL (serve --workers 2): run without --pglite')
   mkdirSync(resultsDir, { recursive: true })
   const port = await freePort()
@@ -132,8 +135,20 @@ export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows
     const capacity = rampRun.outcome.capacity
     // The capacity counts page views; the step's baseline is in requests (pages + cart + checkout).
     const capacityRps = capacity ? capacity.pageViewsPerSecond / pageShare(rampRun.outcome) : 200
-    const baselineRps = Math.max(10, Math.round(capacityRps * step.capacityShare))
-    progress(`rehearsal: step ${baselineRps} req/s, ×${step.factor} on ${surging.join(', ')} at ${step.surgeAtS} s`)
+    const baseline =
+      stepBaseline === null
+        ? {
+            rps: Math.max(10, Math.round(capacityRps * step.capacityShare)),
+            from: `${step.capacityShare * 100} % of capacity`,
+          }
+        : { rps: stepBaseline, from: '--step-baseline' }
+    const baselineRps = baseline.rps
+    // What the surge asks of the node: 3 of the 12 brands at ×factor, the others at the baseline.
+    const askedRps = (baselineRps * (slugs.length - surging.length + surging.length * step.factor)) / slugs.length
+    const asks = `${Math.round(askedRps)} req/s, ${(askedRps / capacityRps).toFixed(2)}× the ramp's capacity (${Math.round(capacityRps)} req/s)`
+    progress(
+      `rehearsal: step ${baselineRps} req/s (${baseline.from}), ×${step.factor} on ${surging.join(', ')} at ${step.surgeAtS} s: asks ${asks}`,
+    )
     const stepRun = await rehearse(
       processes,
       'step',
@@ -161,7 +176,17 @@ export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows
       rehearseEnv,
       progress,
     )
-    return figures({ rampRun, stepRun, roomRun, startups, surging, baselineRps, capacityPath })
+    return figures({
+      rampRun,
+      stepRun,
+      roomRun,
+      startups,
+      surging,
+      baselineRps,
+      baselineFrom: baseline.from,
+      asks,
+      capacityPath,
+    })
   } finally {
     await processes.stopAll()
   }
@@ -209,6 +234,10 @@ function figures(input: {
   startups: number[]
   surging: string[]
   baselineRps: number
+  /** Where the baseline came from: a share of the ramp's capacity, or --step-baseline. */
+  baselineFrom: string
+  /** What the surge asked, in requests/s and as a multiple of the ramp's capacity. */
+  asks: string
   capacityPath: string
 }): { rows: ResultRow[]; notes: string[] } {
   const { rampRun, stepRun, roomRun, startups } = input
@@ -248,7 +277,7 @@ function figures(input: {
     },
     {
       id: 'rehearsal-surge',
-      name: `rehearsal: ×${step.factor} on ${input.surging.join(', ')} from ${input.baselineRps} req/s over 12 brands`,
+      name: `rehearsal: ×${step.factor} on ${input.surging.join(', ')} from ${input.baselineRps} req/s over 12 brands (${input.baselineFrom}; asks ${input.asks})`,
       unit: 'req/s',
       figure: surgePhase?.total.rps ?? 0,
       baselineName: null,

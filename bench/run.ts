@@ -112,7 +112,7 @@ async function runBench(options: BenchOptions): Promise<Report> {
   // The rehearsal: its own node (serve --demo --workers 2), simulator and worker, on this database.
   const rehearsalNotes: string[] = []
   if (options.only.has('rehearsal')) {
-    const rehearsal = await benchRehearsal({ bench, workDir, progress })
+    const rehearsal = await benchRehearsal({ bench, workDir, progress, stepBaseline: options.stepBaseline })
     importRows.push(...rehearsal.rows)
     rehearsalNotes.push(...rehearsal.notes)
   }

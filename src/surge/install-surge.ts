@@ -1,14 +1,13 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Brand } from '../brands/brand.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { BrandDirectory } from '../brands/brand-directory.ts'
 import { Forbidden, Unauthorized } from '../platform/errors.ts'
 import { exposition, type MetricFamily, MetricsRegistry, renderExposition } from '../platform/http/metrics.ts'
 import { registerProcessMetrics } from '../platform/http/metrics-process.ts'
+import { type TrafficHistory, trafficKindsOf } from '../traffic/index.ts'
 import { type AdmissionConfig, AdmissionController } from './admission/admission-controller.ts'
-import { bypassRoutes, classifyRequest, type RequestClass } from './admission/classify-request.ts'
+import { type GatedRequest, installAdmissionGate, unknownTenant } from './admission/admission-gate.ts'
 import { readAdmissionConfig } from './admission/config.ts'
-import { retryAfterSeconds, sendShed } from './admission/shed-response.ts'
 import { Lifecycle } from './lifecycle.ts'
 
 export interface SurgeOptions {
@@ -32,15 +31,12 @@ export interface Surge {
 /** Latency buckets (seconds): fine around the 200 ms SLO, coarse beyond. */
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5]
 
-/** Requests to a known host are counted under the brand's slug; these two never clash with a slug. */
-const operatorTenant = '_operator'
-const unknownTenant = '_unknown'
-
 /**
- * Admission control, request metrics and /metrics, installed on the root instance so every route
- * — JSON APIs and shop pages alike — passes through one onRequest hook: classify, admit or queue
- * or shed, then count the response when its connection is done with it. Probes and /metrics bypass
- * it: a full node must still say it is alive and show why it is full.
+ * Admission control, request metrics and /metrics. Every request to the app's server — JSON APIs
+ * and shop pages alike — passes the admission gate (admission/admission-gate.ts) before Fastify
+ * sees it: classify, admit or queue or shed, then count the response when its connection is done
+ * with it. Probes and /metrics bypass it: a full node must still say it is alive and show why it
+ * is full.
  */
 export function installSurge(app: FastifyInstance, brands: BrandDirectory, options: SurgeOptions = {}): Surge {
   const lifecycle = options.lifecycle ?? new Lifecycle()
@@ -81,6 +77,7 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
         ? [
             { labels: { limit: 'max_inflight' }, value: config.maxInflight },
             { labels: { limit: 'queue_size' }, value: config.queueSize },
+            { labels: { limit: 'turn_budget' }, value: admission?.turnBudget ?? 0 },
           ]
         : [],
   })
@@ -112,44 +109,30 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
     pressure.stop()
   })
 
-  app.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.url
-    if (route && bypassRoutes.has(route)) return
-    const started = performance.now()
-    const cls = classifyRequest(request.method, route, request.headers['user-agent'])
-    const brand = requestBrand(request, route, brands)
-    const tenant = brand?.slug ?? (route?.startsWith('/api/admin') ? operatorTenant : unknownTenant)
-    const labels = { brand: tenant, class: cls }
-    let release: (() => void) | null = null
-    let cancel: (() => void) | null = null
-    // 'close' comes once the response is sent or the client went away, whichever is first.
-    reply.raw.once('close', () => {
-      cancel?.()
-      release?.()
-      const code = reply.raw.writableFinished ? String(reply.raw.statusCode) : 'aborted'
+  const gate = installAdmissionGate(app.server, {
+    admission,
+    brands,
+    draining: () => lifecycle.draining,
+    onDone: (request, code) => {
+      const labels = { brand: request.tenant, class: request.cls }
       requests.inc({ ...labels, code })
-      duration.observe(labels, (performance.now() - started) / 1000)
-    })
-    if (!admission) return
-
-    let outcome = admission.acquire(tenant, cls)
-    if ('queued' in outcome) {
-      cancel = outcome.cancel
-      outcome = await outcome.queued
-      cancel = null
-      if (outcome.admitted) queueWait.observe({ class: cls }, outcome.waitedMs / 1000)
-    }
-    if (brand && (outcome.admitted || outcome.reason !== 'aborted')) pressure.count(brand.id, outcome.admitted)
-    if (outcome.admitted) {
-      release = outcome.release
-      if (!reply.raw.destroyed) return
-      // The client left while the request waited: free the slot and do not run the handler.
-      release()
-      return reply.hijack()
-    }
-    if (outcome.reason === 'aborted') return reply.hijack()
-    shed.inc({ ...labels, reason: outcome.reason })
-    return sendShedFor(request, reply, brand, cls)
+      duration.observe(labels, (performance.now() - request.started) / 1000)
+    },
+    onWaited: (request, waitedMs) => queueWait.observe({ class: request.cls }, waitedMs / 1000),
+    onDecided: (request, admitted) => {
+      if (request.brand) pressure.count(request.brand.id, admitted)
+    },
+    onShed: (request, reason) => {
+      shed.inc({ brand: request.tenant, class: request.cls, reason })
+      // A shed request never reaches Fastify's onResponse, where the traffic history counts: the
+      // demand a capacity plan is sized on includes what a node could not serve.
+      countShedTraffic(app, request)
+    },
+  })
+  // app.inject() calls Fastify directly, past the gate: counted, not admitted (only tests and the
+  // start-up readiness check use it).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!gate.gated(request.raw)) gate.track(request.raw, reply.raw)
   })
 
   // While draining, every response closes its connection: keep-alive clients reconnect, and
@@ -168,17 +151,20 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
   return { lifecycle, registry, admission }
 }
 
-function sendShedFor(request: FastifyRequest, reply: FastifyReply, brand: Brand | null, cls: RequestClass) {
-  return sendShed(request, reply, brand, retryAfterSeconds(cls))
-}
-
-/** The shop's brand by Host; for admin routes, the brand named in the path (`/brands/:slug/…`). */
-function requestBrand(request: FastifyRequest, route: string | undefined, brands: BrandDirectory): Brand | null {
-  if (route?.startsWith('/api/admin')) {
-    const slug = (request.params as { slug?: unknown } | undefined)?.slug
-    return typeof slug === 'string' ? brands.bySlug(slug) : null
-  }
-  return brands.byHost(request.headers.host)
+/** Counts a shed shop request in the traffic history (src/traffic), when the app has one. */
+function countShedTraffic(app: FastifyInstance, request: GatedRequest): void {
+  if (!request.brand || !app.hasDecorator('trafficHistory')) return
+  const history = (app as unknown as { trafficHistory: TrafficHistory }).trafficHistory
+  const kinds = trafficKindsOf({
+    method: request.method,
+    route: request.path,
+    url: request.path,
+    status: 503,
+    userAgent: request.userAgent,
+    location: undefined,
+  })
+  const at = Date.now()
+  for (const kind of kinds) history.counter.add(request.brand.id, kind, at)
 }
 
 function metricsTokenFromEnv(): string | null {

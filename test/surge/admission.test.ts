@@ -97,6 +97,32 @@ describe('admission control over HTTP', () => {
     assert.equal((await browse(small.port, hostA)).status, 200, 'capacity is back once the burst is over')
   })
 
+  test('shed requests never reach the application, yet the traffic history counts them as demand', async () => {
+    const history = (small.app as unknown as { trafficHistory: { flush(): Promise<void> } }).trafficHistory
+    const apiReads = async () => {
+      await history.flush()
+      const row = await database.db
+        .selectFrom('traffic_hourly')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), eb.val(0)).as('n'))
+        .where('brand_id', '=', a.brand.id)
+        .where('kind', '=', 'api')
+        .executeTakeFirstOrThrow()
+      return Number(row.n)
+    }
+    const before = await apiReads()
+    const holds = [hold(small.port, tokenA, 600), hold(small.port, tokenA, 600)]
+    await delay(100)
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => browse(small.port, hostA, { 'x-request-id': `burst-${i}` })),
+    )
+    await Promise.all(holds)
+    const shed = burst.filter((r) => r.status === 503)
+    assert.ok(shed.length >= 8, `${shed.length} shed`)
+    // Fastify's hooks never ran for them, yet the 503 echoes the id as every response does.
+    for (const answer of shed) assert.match(String(answer.headers['x-request-id']), /^burst-\d+$/)
+    assert.equal((await apiReads()) - before, burst.length, 'every storefront API read counted, shed or served')
+  })
+
   test('a shop page is shed as a small HTML page that reloads itself', async () => {
     const holds = [hold(small.port, tokenA, 500), hold(small.port, tokenA, 500)]
     await delay(100)

@@ -124,6 +124,45 @@ describe('admission control', () => {
     admitted(c.acquire('quiet', 'browse')).release()
   })
 
+  test('after a turn longer than its target the next turns admit half as many; short turns give them back one by one', async () => {
+    let now = 0
+    const c = new AdmissionController(
+      { maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000, turnTargetMs: 20 },
+      () => now,
+    )
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+    assert.equal(c.turnBudget, 16)
+    admitted(c.acquire('a', 'browse')).release()
+    now += 50 // the turn took 50 ms from its first arrival
+    await nextTurn()
+    assert.equal(c.turnBudget, 8)
+    for (let i = 0; i < 8; i++) admitted(c.acquire('a', 'browse')).release()
+    const waiting = queued(c.acquire('a', 'browse'))
+    now += 50
+    await nextTurn()
+    assert.equal(c.turnBudget, 4)
+    const next = await waiting.queued
+    assert.ok(next.admitted, 'the queue is served by the next turn')
+    next.release()
+    for (let turn = 0; turn < 3; turn++) {
+      admitted(c.acquire('a', 'browse')).release()
+      now += 100
+      await nextTurn()
+    }
+    assert.equal(c.turnBudget, 4, 'never below the floor: the node keeps serving while it sheds')
+    for (let turn = 0; turn < 5; turn++) {
+      admitted(c.acquire('a', 'browse')).release()
+      now += 5
+      await nextTurn()
+    }
+    assert.equal(c.turnBudget, 9)
+    for (let turn = 0; turn < 20; turn++) {
+      admitted(c.acquire('a', 'browse')).release()
+      await nextTurn()
+    }
+    assert.equal(c.turnBudget, 16, 'up to the configured budget, not beyond')
+  })
+
   test('crawlers never hold more than a quarter of the slots, even on an idle node', () => {
     const c = new AdmissionController({ maxInflight: 8, queueSize: 5, queueTimeoutMs: 10_000 })
     admitted(c.acquire('a', 'bot'))
@@ -146,5 +185,11 @@ describe('admission control', () => {
     assert.equal(classifyRequest('POST', '/api/store/checkout', 'AhrefsBot/7.0'), 'bot')
     assert.equal(classifyRequest('GET', '/', 'facebookexternalhit/1.1'), 'bot')
     assert.equal(classifyRequest('GET', '/', undefined), 'browse')
+    // The admission gate classifies by path, before routing: the same rules, whole segments only.
+    assert.equal(classifyRequest('PUT', '/api/store/carts/3f2a/lines/9', ua), 'cart')
+    assert.equal(classifyRequest('GET', '/cart', ua), 'cart')
+    assert.equal(classifyRequest('GET', '/cartes-cadeaux', ua), 'browse')
+    assert.equal(classifyRequest('GET', '/api/store/cartsy', ua), 'browse')
+    assert.equal(classifyRequest('DELETE', '/api/admin/brands/alpha/orders/1', ua), 'admin')
   })
 })

@@ -19,8 +19,10 @@ const botAgent = /bot\b|bot\/|crawl|spider|slurp|mediapartners|facebookexternalh
 export const bypassRoutes: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics'])
 
 /**
- * The class of a request, from its method, its matched route pattern (Fastify's, e.g.
- * `/api/store/carts/:token/lines`; undefined when no route matched) and its User-Agent.
+ * The class of a request, from its method, its route — Fastify's matched pattern (e.g.
+ * `/api/store/carts/:token/lines`; undefined when no route matched) or, before routing, the URL's
+ * path (the admission gate decides before Fastify runs) — and its User-Agent. Every rule is an
+ * exact path or a whole-segment prefix, so a pattern and a path of it get the same class.
  */
 export function classifyRequest(
   method: string,
@@ -29,10 +31,15 @@ export function classifyRequest(
 ): RequestClass {
   if (userAgent && botAgent.test(userAgent)) return 'bot'
   if (!route) return 'browse'
-  if (route.startsWith('/api/admin')) return 'admin'
+  if (under(route, '/api/admin')) return 'admin'
   if (route === '/api/store/checkout' || route === '/checkout' || route === '/checkout/confirmation') return 'checkout'
-  if (route.startsWith('/api/store/carts') || route.startsWith('/cart')) return 'cart'
+  if (under(route, '/api/store/carts') || under(route, '/cart')) return 'cart'
   // Looking up an order happens after the sale: it is worth more than a listing, less than a cart.
   if (route === '/api/store/orders/lookup' || route === '/orders/lookup') return method === 'GET' ? 'browse' : 'cart'
   return 'browse'
+}
+
+/** `path` is `prefix` or below it (`/cart/add` is under `/cart`, `/cartes` is not). */
+function under(path: string, prefix: string): boolean {
+  return path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')
 }

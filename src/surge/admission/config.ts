@@ -11,9 +11,18 @@ import type { AdmissionConfig } from './admission-controller.ts'
  * (200 ms), so it is shed then with Retry-After rather than served late: same offered load, 22 %
  * shed (the surging browse first), p50 of the served 0.8 s. 256 queued is still ~0.25 s of work.
  */
-export const defaultAdmission: AdmissionConfig = { maxInflight: 16, queueSize: 256, queueTimeoutMs: 250 }
+const defaultTurnTargetMs = 20
+export const defaultAdmission: AdmissionConfig = {
+  maxInflight: 16,
+  queueSize: 256,
+  queueTimeoutMs: 250,
+  turnTargetMs: defaultTurnTargetMs,
+}
 
-/** VITRINE_MAX_INFLIGHT, VITRINE_QUEUE_SIZE, VITRINE_QUEUE_TIMEOUT_MS; VITRINE_ADMISSION=off disables it. */
+/**
+ * VITRINE_MAX_INFLIGHT, VITRINE_QUEUE_SIZE, VITRINE_QUEUE_TIMEOUT_MS, VITRINE_TURN_TARGET_MS;
+ * VITRINE_ADMISSION=off disables it.
+ */
 export function readAdmissionConfig(env: NodeJS.ProcessEnv = process.env): AdmissionConfig | false {
   if (env.VITRINE_ADMISSION === 'off') return false
   return {
@@ -25,6 +34,7 @@ export function readAdmissionConfig(env: NodeJS.ProcessEnv = process.env): Admis
       'VITRINE_QUEUE_TIMEOUT_MS',
       1,
     ),
+    turnTargetMs: positive(env.VITRINE_TURN_TARGET_MS, defaultTurnTargetMs, 'VITRINE_TURN_TARGET_MS', 1),
   }
 }
 

@@ -1,6 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type Brand, brandLanguage } from '../../brands/brand.ts'
-import { problem, sendProblem } from '../../platform/http/problem.ts'
+import { problem, problemContentType } from '../../platform/http/problem.ts'
 import type { RequestClass } from './classify-request.ts'
 
 /**
@@ -22,32 +21,34 @@ export function retryAfterSeconds(cls: RequestClass): number {
   }
 }
 
-/** JSON API callers get problem+json; people on the shop get a small page that retries by itself. */
-export function sendShed(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  brand: Brand | null,
-  retryAfter: number,
-): FastifyReply {
-  reply.header('retry-after', String(retryAfter))
-  const path = request.url
-  const api = path.startsWith('/api/') || path.startsWith('/docs') || path.startsWith('/problems/')
-  if (api || !acceptsHtml(request)) {
-    return sendProblem(
-      reply,
-      problem('overloaded', 503, `The server is at capacity; retry in ${retryAfter} s`, { retryAfter }),
-    )
-  }
-  return reply
-    .code(503)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(busyPage(brand, retryAfter, request.method === 'GET'))
+/** What a shed request is answered: status 503, these headers, this body. */
+export interface ShedResponse {
+  headers: Record<string, string>
+  body: string
 }
 
-function acceptsHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept
-  return !accept || accept.includes('text/html') || accept.includes('*/*')
+/**
+ * JSON API callers get problem+json; people on the shop get a small page that retries by itself.
+ * Built from the raw request's path, method and Accept header alone: the admission gate answers
+ * before Fastify has parsed anything (src/surge/admission-gate.ts).
+ */
+export function shedResponse(
+  request: { path: string; method: string; accept: string | undefined },
+  brand: Brand | null,
+  retryAfter: number,
+): ShedResponse {
+  const { path, accept } = request
+  const api = path.startsWith('/api/') || path.startsWith('/docs') || path.startsWith('/problems/')
+  const html = !accept || accept.includes('text/html') || accept.includes('*/*')
+  const headers = { 'retry-after': String(retryAfter), 'cache-control': 'no-store' }
+  if (api || !html) {
+    const body = problem('overloaded', 503, `The server is at capacity; retry in ${retryAfter} s`, { retryAfter })
+    return { headers: { ...headers, 'content-type': problemContentType }, body: JSON.stringify(body) }
+  }
+  return {
+    headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
+    body: busyPage(brand, retryAfter, request.method === 'GET'),
+  }
 }
 
 /**
