@@ -38,7 +38,11 @@ export function catalogRows(count: number, only?: (n: number) => boolean) {
   return rows
 }
 
-export function importText(ctx: BrandCtx, text: string | Buffer, options: Partial<Omit<ImportFeedInput, 'input'>> = {}) {
+export function importText(
+  ctx: BrandCtx,
+  text: string | Buffer,
+  options: Partial<Omit<ImportFeedInput, 'input'>> = {},
+) {
   return importFeed(ctx, {
     source: 'cli',
     fileName: 'feed.tsv',
