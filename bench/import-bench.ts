@@ -8,18 +8,19 @@
  * and RSS, sampled every 100 ms, includes the in-memory database itself.
  */
 import { spawn } from 'node:child_process'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createBrand } from '../src/brands/create-brand.ts'
-import { type ImportFeedResult, importFeed } from '../src/catalog/import/index.ts'
+import type { ImportFeedResult } from '../src/catalog/import/index.ts'
 import { generateGoogleFeed } from '../src/catalog/import/parse/index.ts'
 import { silentLog } from '../src/platform/ctx.ts'
 import type { BenchDatabase } from './database.ts'
 import { type ResultRow, ratioRow } from './report.ts'
+import { timedFileImport } from './timed-file-import.ts'
 
 const sizes = ['XS', 'S', 'M', 'L', 'XL'] as const
 const firstGoal = 20_000
@@ -52,12 +53,6 @@ export async function benchImport({ bench, items, progress }: ImportBenchInput):
   progress(`import: writing the generated feed to ${feedPath}`)
   await pipeline(Readable.from(generateGoogleFeed({ products, sizes, currency: 'EUR' })), createWriteStream(feedPath))
   try {
-    return await measure()
-  } finally {
-    await rm(feedPath, { force: true })
-  }
-
-  async function measure(): Promise<ResultRow[]> {
     const runInProcess = async (): Promise<ImportFigures> => {
       global.gc?.()
       const baseline = process.memoryUsage().rss
@@ -65,18 +60,7 @@ export async function benchImport({ bench, items, progress }: ImportBenchInput):
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss)
       }, 100)
-      const started = performance.now()
-      const result = await importFeed(
-        { ...ctx, now: new Date(), brand },
-        {
-          source: 'cli',
-          fileName: 'generated.xml',
-          input: createReadStream(feedPath),
-          mode: 'full',
-          maxBytes: 64 * 1024 ** 3,
-        },
-      )
-      const seconds = (performance.now() - started) / 1000
+      const { result, seconds } = await timedFileImport({ ...ctx, now: new Date(), brand }, feedPath)
       clearInterval(sampler)
       peak = Math.max(peak, process.memoryUsage().rss)
       return { ...result, seconds, peakRssMb: peak / 2 ** 20, rssBeforeMb: baseline / 2 ** 20 }
@@ -156,6 +140,8 @@ export async function benchImport({ bench, items, progress }: ImportBenchInput):
     ]
     // The bench brand's catalog stays (the database is dropped at the end of the run).
     return rows
+  } finally {
+    await rm(feedPath, { force: true })
   }
 }
 

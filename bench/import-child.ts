@@ -5,11 +5,10 @@
  * seconds importFeed took, and the process's peak RSS (getrusage), so the memory figure is the
  * import's own and not that of a bench process holding other data.
  */
-import { createReadStream } from 'node:fs'
 import { findBrandBySlug } from '../src/brands/queries.ts'
-import { importFeed } from '../src/catalog/import/index.ts'
 import { silentLog } from '../src/platform/ctx.ts'
 import { openDatabase } from '../src/platform/db/database.ts'
+import { timedFileImport } from './timed-file-import.ts'
 
 const [slug, feedPath] = process.argv.slice(2)
 const url = process.env.DATABASE_URL
@@ -24,18 +23,10 @@ try {
   const brand = await findBrandBySlug(database.db, slug)
   if (!brand) throw new Error(`no brand ${slug}`)
   const rssBefore = process.memoryUsage().rss
-  const started = performance.now()
-  const result = await importFeed(
+  const { result, seconds } = await timedFileImport(
     { db: database.db, now: new Date(), actor: { kind: 'system', name: 'bench' }, log: silentLog, brand },
-    {
-      source: 'cli',
-      fileName: 'generated.xml',
-      input: createReadStream(feedPath),
-      mode: 'full',
-      maxBytes: 64 * 1024 ** 3,
-    },
+    feedPath,
   )
-  const seconds = (performance.now() - started) / 1000
   console.log(
     JSON.stringify({
       status: result.status,

@@ -65,6 +65,7 @@ export async function stageFeed(
 
   // A first import applies each batch after staging it (apply-fresh.ts), on its own connection:
   // batch k is applied while batch k+1 is staged and k+2 parsed, never further ahead.
+  const applyingFresh = () => fresh !== null && fresh.handedOver === null
   let freshBehind: Promise<unknown> = Promise.resolve()
   let freshLast: Promise<unknown> = Promise.resolve()
   // The stored hashes of a batch's products are asked for as soon as the batch is cut, while the
@@ -82,7 +83,7 @@ export async function stageFeed(
     itemsRead: number,
   ) => {
     await freshBehind
-    const thin = fresh !== null && fresh.handedOver === null
+    const thin = applyingFresh()
     const { staged, losers, winners } = await insertStaged(ctx, runId, mode, await known, batchRuns, thin)
     if (fresh) {
       freshBehind = freshLast
@@ -112,7 +113,7 @@ export async function stageFeed(
         rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
       } else {
         if (staged.title === null) result.untitledItems = true
-        const item = stagingItem(staged, ++seq, fresh !== null && fresh.handedOver === null)
+        const item = stagingItem(staged, ++seq, applyingFresh())
         if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
           closeRun()
           run = { groupId: item.groupId, items: [] }

@@ -6,10 +6,9 @@ import { XmlDoctypeError, XmlScanner, XmlSyntaxError } from './xml-scanner.ts'
 
 type Event = ['open', string, string, Record<string, string>] | ['close'] | ['text', string]
 
-/** Every event of `xml` fed in chunks of `size` characters, adjacent texts joined. */
-function scan(xml: string, size = xml.length): Event[] {
-  const events: Event[] = []
-  const scanner = new XmlScanner({
+/** A scanner that records its events into `events`, adjacent texts joined. */
+function recordingScanner(events: Event[]): XmlScanner {
+  return new XmlScanner({
     openTag: (local, uri, attributes) => events.push(['open', local, uri, { ...attributes }]),
     closeTag: () => events.push(['close']),
     text: (text) => {
@@ -18,6 +17,12 @@ function scan(xml: string, size = xml.length): Event[] {
       else events.push(['text', text])
     },
   })
+}
+
+/** Every event of `xml` fed in chunks of `size` characters, adjacent texts joined. */
+function scan(xml: string, size = xml.length): Event[] {
+  const events: Event[] = []
+  const scanner = recordingScanner(events)
   for (let i = 0; i < xml.length; i += size) scanner.write(xml.slice(i, i + size))
   scanner.end()
   return events
@@ -26,15 +31,7 @@ function scan(xml: string, size = xml.length): Event[] {
 /** The events of `xml` written as the given pieces, or the error it ends with (line, column, reason). */
 function outcome(pieces: string[]): { events: Event[] } | { error: [number, number, string] } {
   const events: Event[] = []
-  const scanner = new XmlScanner({
-    openTag: (local, uri, attributes) => events.push(['open', local, uri, { ...attributes }]),
-    closeTag: () => events.push(['close']),
-    text: (text) => {
-      const last = events[events.length - 1]
-      if (last?.[0] === 'text') last[1] += text
-      else events.push(['text', text])
-    },
-  })
+  const scanner = recordingScanner(events)
   try {
     for (const piece of pieces) scanner.write(piece)
     scanner.end()
