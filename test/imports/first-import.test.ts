@@ -22,6 +22,18 @@ function logged(ctx: BrandCtx): { ctx: BrandCtx; lines: string[] } {
   return { ctx: { ...ctx, log: { ...ctx.log, info: (_obj: unknown, msg?: string) => lines.push(msg ?? '') } }, lines }
 }
 
+/** Words of the brand's search documents not in its vocabulary, and vocabulary words of no document (0007's rule). */
+async function vocabularyDiff(ctx: BrandCtx): Promise<{ missing: number; extra: number }> {
+  const { rows } = await sql<{ missing: number; extra: number }>`
+    with derived as (
+      select distinct w.word from product_search s, regexp_split_to_table(s.folded, '[^[:alnum:]]+') as w (word)
+      where s.brand_id = ${ctx.brand.id} and length(w.word) between 3 and 40
+    ), stored as (select word from search_words where brand_id = ${ctx.brand.id})
+    select (select count(*) from (select word from derived except select word from stored) m)::int as missing,
+      (select count(*) from (select word from stored except select word from derived) e)::int as extra`.execute(ctx.db)
+  return rows[0] ?? { missing: -1, extra: -1 }
+}
+
 /** Everything an import decides, without ids and instants, so two brands compare. */
 async function catalogContent(ctx: BrandCtx, runId: string) {
   const snap = await catalogSnapshot(ctx)
@@ -51,6 +63,8 @@ async function catalogContent(ctx: BrandCtx, runId: string) {
     variants: variants.rows,
     scheduled: scheduled.rows,
     rejections,
+    // A hand-over may leave words of the documents first derived (words are only added): none is missing.
+    missingWords: (await vocabularyDiff(ctx)).missing,
     catalogVersion: snap.catalogVersion,
   }
 }
@@ -83,7 +97,7 @@ async function sameAsStaged(text: string | Buffer, options: Options = {}) {
     { ...got, catalogVersion: got.catalogVersion - 1 },
     { ...want, catalogVersion: want.catalogVersion - versionBefore },
   )
-  return { run, lines: first.lines, content: got }
+  return { run, ctx: first.ctx, lines: first.lines, content: got }
 }
 
 const applied = 'import: first import applied while reading'
@@ -101,7 +115,7 @@ describe('a first import applies while it reads', () => {
       item('D', 'S', { price: '-1.00 EUR' }),
       item('A', 'S', { price: '1.00 EUR' }),
     ]
-    const { run, lines, content } = await sameAsStaged(tsvFeed(rows))
+    const { run, ctx, lines, content } = await sameAsStaged(tsvFeed(rows))
     assert.equal(run.status, 'succeeded')
     assert.deepEqual(
       [run.counts.created, run.counts.variantsCreated, run.counts.stockUpdated, run.counts.rejected],
@@ -114,6 +128,7 @@ describe('a first import applies while it reads', () => {
     )
     assert.equal(content.products[1]?.description, 'La description de B vient de sa 2e ligne')
     assert.ok(content.products.every((p) => typeof p.document === 'string' && p.document.length > 0))
+    assert.deepEqual(await vocabularyDiff(ctx), { missing: 0, extra: 0 })
     assert.deepEqual(lines.includes(applied), appliesWhileReading)
   })
 

@@ -103,37 +103,45 @@ export async function stageFeed(
     run = null
   }
 
-  for await (const event of events) {
-    result.itemsRead += 1
-    if (event.kind === 'rejection') {
-      rejections.push(event.rejection)
-    } else {
-      const staged = validateItem(event.item, ctx.brand.currency)
-      if ('reason' in staged) {
-        rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
+  try {
+    for await (const event of events) {
+      result.itemsRead += 1
+      if (event.kind === 'rejection') {
+        rejections.push(event.rejection)
       } else {
-        if (staged.title === null) result.untitledItems = true
-        const item = stagingItem(staged, ++seq, applyingFresh())
-        if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
-          closeRun()
-          run = { groupId: item.groupId, items: [] }
+        const staged = validateItem(event.item, ctx.brand.currency)
+        if ('reason' in staged) {
+          rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
+        } else {
+          if (staged.title === null) result.untitledItems = true
+          const item = stagingItem(staged, ++seq, applyingFresh())
+          if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
+            closeRun()
+            run = { groupId: item.groupId, items: [] }
+          }
+          run.items.push(item)
         }
-        run.items.push(item)
+      }
+      // A generated or in-memory feed never waits on I/O: its items come through microtasks only, which
+      // would leave the database's answer to the batch in flight unread until this loop awaits it.
+      if (inFlight && result.itemsRead % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
+      if (runItems + rejections.length >= stageBatchSize) {
+        // Parsing runs ahead of the database by at most one batch.
+        const known = lookUpKnown(runs)
+        if (inFlight) await inFlight
+        inFlight = write(runs, known, rejections, result.itemsRead)
+        inFlight.catch(() => {}) // awaited above or below; this only keeps it from counting as unhandled
+        runs = []
+        runItems = 0
+        rejections = []
       }
     }
-    // A generated or in-memory feed never waits on I/O: its items come through microtasks only, which
-    // would leave the database's answer to the batch in flight unread until this loop awaits it.
-    if (inFlight && result.itemsRead % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
-    if (runItems + rejections.length >= stageBatchSize) {
-      // Parsing runs ahead of the database by at most one batch.
-      const known = lookUpKnown(runs)
-      if (inFlight) await inFlight
-      inFlight = write(runs, known, rejections, result.itemsRead)
-      inFlight.catch(() => {}) // awaited above or below; this only keeps it from counting as unhandled
-      runs = []
-      runItems = 0
-      rejections = []
-    }
+  } catch (error) {
+    // A feed that breaks off: the batch being written still records its rejections (the failed run
+    // keeps and counts them) before the failure goes up.
+    await inFlight?.catch(() => {})
+    await freshLast.catch(() => {})
+    throw error
   }
   closeRun()
   const known = lookUpKnown(runs)
