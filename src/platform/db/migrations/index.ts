@@ -13,6 +13,7 @@ import * as waitingRoom from './0012-waiting-room.ts'
 import * as orderPartial from './0013-order-partial.ts'
 import * as importSpeed from './0014-import-speed.ts'
 import * as searchRefreshByKey from './0015-search-refresh-by-key.ts'
+import * as searchUpsertOnce from './0016-search-upsert-once.ts'
 
 /**
  * Versioned migrations, applied in name order at start. Listed here rather than read from disk
@@ -33,4 +34,5 @@ export const migrations: Record<string, { up: (db: Kysely<unknown>) => Promise<v
   '0013-order-partial': orderPartial,
   '0014-import-speed': importSpeed,
   '0015-search-refresh-by-key': searchRefreshByKey,
+  '0016-search-upsert-once': searchUpsertOnce,
 }
