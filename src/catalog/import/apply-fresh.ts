@@ -5,6 +5,7 @@ import { insertStockOfNewVariants } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
 import { sharesOneConnection } from '../../platform/db/pglite-dialect.ts'
 import type { DB } from '../../platform/db/schema.ts'
+import { orderedIds } from '../../platform/ids.ts'
 import type { ApplyCounts } from './apply-import.ts'
 import { productHash } from './content-hash.ts'
 import { brandHasProducts } from './known-products.ts'
@@ -88,6 +89,8 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
     stockUpdated: 0,
   }
   let open = true
+  // Ids in insertion order: the batches append to the primary-key indexes (ids.ts).
+  const nextId = orderedIds()
   let handedOver: Handover | null = null
 
   const close = async () => {
@@ -108,14 +111,14 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
 
     async applyBatch(runs) {
       if (!open) return false
-      const products = productRows(runs, mode)
+      const products = productRows(runs, mode, nextId)
       if (typeof products === 'string') {
         await handOver(products)
         return false
       }
       if (products.length === 0) return true
       try {
-        const written = await insertBatch(ctx, runId, runs, products)
+        const written = await insertBatch(ctx, runId, runs, products, nextId)
         if (written === null) {
           await handOver('catalog not empty')
           return false
@@ -149,6 +152,7 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
 
 /** One product to insert: its fields, settled from its items as the staged apply settles them. */
 interface ProductRow {
+  id: string
   g: string
   t: string
   d: string
@@ -162,7 +166,7 @@ interface ProductRow {
 const maxImages = 20
 
 /** The products of a batch's runs, or why the staged apply must take the run over. */
-function productRows(runs: ProductRun[], mode: ImportMode): ProductRow[] | Handover {
+function productRows(runs: ProductRun[], mode: ImportMode, nextId: () => string): ProductRow[] | Handover {
   const rows: ProductRow[] = []
   const inBatch = new Set<string>()
   for (const run of runs) {
@@ -189,6 +193,7 @@ function productRows(runs: ProductRun[], mode: ImportMode): ProductRow[] | Hando
       }
     }
     rows.push({
+      id: nextId(),
       g: run.groupId,
       t: title,
       d: first('description') ?? '',
@@ -230,6 +235,7 @@ async function insertBatch(
   runId: string,
   runs: ProductRun[],
   products: ProductRow[],
+  nextId: () => string,
 ): Promise<BatchCounts | null> {
   const b = ctx.brand.id
   const now = ctx.now
@@ -240,6 +246,7 @@ async function insertBatch(
     for (const [position, item] of keptItems(run).entries()) {
       variants.push(
         JSON.stringify({
+          id: nextId(),
           g: item.groupId,
           n: position,
           i: item.itemId,
@@ -263,21 +270,21 @@ async function insertBatch(
   }
   const result = await sql<BatchCounts>`
     with x as materialized (
-      select * from json_to_recordset(${`[${variants.join(',')}]`}::json) as x(g text, n int, i text, z text, co text,
+      select * from json_to_recordset(${`[${variants.join(',')}]`}::json) as x(id uuid, g text, n int, i text, z text, co text,
         gt text, p bigint, ca bigint, w int, li text, m text, av text, ad timestamptz, oh int, sp bigint,
         ss timestamptz, se timestamptz)
     ), p as (
       insert into products (brand_id, id, reference, title, description, category_path, attributes, images, status,
         import_hash, created_at, updated_at)
-      select ${b}::uuid, gen_random_uuid(), y.g, y.t, y.d, y.c, y.a, y.im, y.st, y.h, ${now}, ${now}
-      from json_to_recordset(${JSON.stringify(products)}::json) as y(g text, t text, d text, c text, a jsonb, im jsonb,
+      select ${b}::uuid, y.id, y.g, y.t, y.d, y.c, y.a, y.im, y.st, y.h, ${now}, ${now}
+      from json_to_recordset(${JSON.stringify(products)}::json) as y(id uuid, g text, t text, d text, c text, a jsonb, im jsonb,
         st text, h text)
       on conflict (brand_id, reference) do nothing
       returning id, reference
     ), v as (
       insert into variants (brand_id, id, product_id, sku, size, colour, gtin, price_minor, compare_at_minor,
         weight_grams, position, link, mpn, availability, availability_date, created_at, updated_at)
-      select ${b}::uuid, gen_random_uuid(), p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.n, x.li, x.m, x.av,
+      select ${b}::uuid, x.id, p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.n, x.li, x.m, x.av,
         x.ad, ${now}, ${now}
       from x join p on p.reference = x.g
       returning id, sku
