@@ -17,16 +17,22 @@ export async function brandHasProducts(ctx: BrandCtx): Promise<boolean> {
   return row !== undefined
 }
 
-/** The brand's products with these references (one query by the unique key), by reference. */
+/**
+ * The brand's products with these references, by reference: one primary-key probe per reference
+ * (LATERAL … OFFSET 0), whatever the statistics say. Right after a first import the products table
+ * has none for its new rows, and `reference = any(…)` was planned as a scan of all the brand's
+ * index entries filtered by the array: 11 ms for 200 references of 20,000 products, 0.7 ms so.
+ */
 export async function knownProducts(ctx: BrandCtx, references: readonly string[]): Promise<Map<string, KnownProduct>> {
   if (references.length === 0) return new Map()
-  const rows = await ctx.db
-    .selectFrom('products')
-    .select(['reference', 'import_hash', 'status'])
-    .where('brand_id', '=', ctx.brand.id)
-    // One array parameter, not one per reference.
-    .where(sql<boolean>`reference = any(${references}::text[])`)
-    .execute()
+  const { rows } = await sql<{ reference: string; import_hash: string | null; status: string }>`
+    select p.reference, p.import_hash, p.status
+    from unnest(${references}::text[]) as r (reference)
+    cross join lateral (
+      select reference, import_hash, status from products
+      where brand_id = ${ctx.brand.id} and reference = r.reference offset 0
+    ) p
+  `.execute(ctx.db)
   return new Map(rows.map((r) => [r.reference, { importHash: r.import_hash, status: r.status }]))
 }
 
