@@ -15,6 +15,7 @@ export async function timedFileImport(
     source: 'cli',
     fileName: 'generated.xml',
     input: createReadStream(feedPath),
+    reopen: () => createReadStream(feedPath),
     mode: 'full',
     maxBytes: 64 * 1024 ** 3,
   })

@@ -101,7 +101,7 @@ async function sameAsStaged(text: string | Buffer, options: Options = {}) {
 }
 
 const applied = 'import: first import applied while reading'
-const handedOver = 'import: first import hands over to the staged apply'
+const startsOver = 'import: first import starts over the usual way'
 
 describe('a first import applies while it reads', () => {
   test('Google TSV: products, variants, stock, scheduled prices and search rows as the staged apply writes them', async () => {
@@ -113,18 +113,17 @@ describe('a first import applies while it reads', () => {
       item('B', 'M', { description: 'La description de B vient de sa 2e ligne', sale_price: '9.90 EUR' }),
       { ...item('C', 'S'), material: 'Lin', pattern: 'Rayé', shipping_weight: '320 g' },
       item('D', 'S', { price: '-1.00 EUR' }),
-      item('A', 'S', { price: '1.00 EUR' }),
     ]
     const { run, ctx, lines, content } = await sameAsStaged(tsvFeed(rows))
     assert.equal(run.status, 'succeeded')
     assert.deepEqual(
       [run.counts.created, run.counts.variantsCreated, run.counts.stockUpdated, run.counts.rejected],
-      [3, 6, 1, 2],
+      [3, 6, 1, 1],
     )
     assert.equal(content.scheduled.length, 1)
     assert.deepEqual(
       content.rejections.map((r) => r[1]),
-      ['D-S', 'A-S'],
+      ['D-S'],
     )
     assert.equal(content.products[1]?.description, 'La description de B vient de sa 2e ligne')
     assert.ok(content.products.every((p) => typeof p.document === 'string' && p.document.length > 0))
@@ -146,13 +145,22 @@ describe('a first import applies while it reads', () => {
     }
   })
 
-  test('duplicate ids across batches lose with the first line; a split product hands over and ends the same', async () => {
+  test('a duplicate id or a split product: the first import reads the feed again the usual way and ends the same', async () => {
     const rows = []
-    for (let n = 0; n < 1500; n++) rows.push(item(`F${n}`, 'S'))
+    for (let n = 0; n < 1500; n++) rows.push(item(`F${n}`, 'S', n === 5 ? { price: 'gratuit' } : {}))
     rows.push({ ...item('F3', 'M'), id: 'F1-S', price: '1.00 EUR' })
     const duplicates = await sameAsStaged(tsvFeed(rows))
-    assert.deepEqual(duplicates.content.rejections, [[1502, 'F1-S', 'duplicate id, first seen at line 3']])
-    assert.deepEqual(duplicates.lines.includes(applied), appliesWhileReading)
+    // The first reading's rejection is not kept twice.
+    assert.deepEqual(
+      duplicates.content.rejections.map((r) => r.slice(0, 2)),
+      [
+        [7, 'F5-S'],
+        [1502, 'F1-S'],
+      ],
+    )
+    assert.equal(duplicates.content.rejections[1]?.[2], 'duplicate id, first seen at line 3')
+    assert.deepEqual(duplicates.lines.includes(startsOver), appliesWhileReading)
+    assert.equal(duplicates.lines.includes(applied), false)
 
     // F0 comes back 1,200 lines later (another batch): the product must be applied whole, in file order.
     rows.push(item('F0', 'XL', { title: 'Un autre titre, ignoré', image_link: 'https://cdn.example/F0-xl.jpg' }))
@@ -162,12 +170,12 @@ describe('a first import applies while it reads', () => {
       ['F0-S', 0],
       ['F0-XL', 1],
     ])
-    assert.deepEqual(split.lines.includes(handedOver), appliesWhileReading)
+    assert.deepEqual(split.lines.includes(startsOver), appliesWhileReading)
     assert.equal(split.lines.includes(applied), false)
 
     // Inside one batch, too.
     const near = await sameAsStaged(tsvFeed([item('A', 'S'), item('B', 'S'), item('A', 'M')]))
-    assert.deepEqual(near.lines.includes(handedOver), appliesWhileReading)
+    assert.deepEqual(near.lines.includes(startsOver), appliesWhileReading)
   })
 
   test('a product without a title on any line is rejected whole, as with the staged apply', async () => {
@@ -202,6 +210,14 @@ describe('a first import applies while it reads', () => {
 
     const real = await importText(ctx, text)
     assert.deepEqual(real.counts, dry.counts)
+  })
+
+  test('a feed that cannot be opened again (no reopen) is staged first, and ends the same', async () => {
+    const ctx = logged(await createTestBrand(db))
+    const run = await importText(ctx.ctx, tsvFeed([item('A', 'S'), item('A', 'M')]), { reopen: undefined })
+    assert.equal(run.status, 'succeeded')
+    assert.equal(run.counts.created, 1)
+    assert.equal(ctx.lines.includes(applied), false)
   })
 
   test('two first imports of one brand at once: one applies, the other then finds every product unchanged', async () => {

@@ -48,6 +48,7 @@ export function importText(
     fileName: 'feed.tsv',
     mode: 'full',
     input: Readable.from([typeof text === 'string' ? Buffer.from(text) : text]),
+    reopen: () => Readable.from([typeof text === 'string' ? Buffer.from(text) : text]),
     ...options,
   })
 }

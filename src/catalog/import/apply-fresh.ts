@@ -13,27 +13,26 @@ import type { ImportMode } from './runs.ts'
 import type { StagingItem } from './staging-document.ts'
 import type { StagedItem } from './validate-item.ts'
 
-/** The items of one product, consecutive in the file, that won their ids (duplicates are out). */
+/** The items of one product, consecutive in the file. */
 export interface ProductRun {
   groupId: string
   items: StagingItem[]
 }
 
 /**
- * Why a first import stops applying while it reads and leaves the run to the staged apply: the
- * cases the staged apply's SQL settles over the whole feed (a product whose items are not all
- * consecutive, a product without a title on its lines) and anything that found the catalog not
- * empty after all.
+ * Why a first import stops applying while it reads and starts over the usual way (stage all, then
+ * apply): the cases the staged apply settles over the whole feed (an id given twice, a product
+ * whose items are not all consecutive, a product without a title on its lines).
  */
-type Handover = 'split product' | 'untitled product' | 'catalog not empty'
+export type Handover = 'duplicate id' | 'split product' | 'untitled product'
 
 /**
  * The first import of a brand (its catalog empty: onboarding) applies each batch as soon as it is
- * staged, in one transaction held open for the whole run, so the database writes products while
- * Node parses the next items instead of waiting for the end of the file. Staging still takes every
- * item (thin: keys, hash, content), so duplicate ids are found as before and the staged apply can
- * take over at any point: on a handover the transaction is rolled back and the run goes on as any
- * other (its thin rows get their columns back when applied).
+ * read, in one transaction held open for the whole run, so the database writes products while
+ * Node parses the next items instead of waiting for the end of the file. Nothing is staged: a feed
+ * that needs what only the staged apply does (see Handover) is rolled back and read again from its
+ * first byte the usual way (import-feed.ts; a first import needs a feed it can open again: a file).
+ * The rejections it recorded go with it, and the second reading records them again.
  *
  * Nothing else writes the brand's catalog meanwhile: the transaction holds the brand's import lock
  * and checks under it that the catalog is still empty. A first import archives nothing (there was
@@ -41,10 +40,11 @@ type Handover = 'split product' | 'untitled product' | 'catalog not empty'
  *
  * Product fields follow the staged apply's rules (apply-import.ts): each field from the first item
  * that has one, images merged in file order (at most 20), `brand` added to the attributes, the
- * status of the first item that gives one, else active; variants in file order.
+ * status of the first item that gives one, else active; variants in file order. Each product keeps
+ * the hash staging would give it (content-hash.ts), so the next import finds it unchanged.
  */
 export interface FreshApply {
-  /** Applies one batch's runs (after staging, in file order); resolves false once handed over. */
+  /** Applies one batch's runs (in file order); resolves false once handed over. */
   applyBatch(runs: ProductRun[]): Promise<boolean>
   /** Commits (or rolls back a dry run) and returns the counts; null when it handed over. */
   finish(dryRun: boolean): Promise<ApplyCounts | null>
@@ -57,7 +57,7 @@ export interface FreshApply {
 /**
  * Opens the fresh-catalog apply for this run, or returns null when the staged apply must do it all:
  * the brand has products, or the database is one connection (PGlite), where the open transaction
- * would hold up the run's own staging and records.
+ * would hold up the run's own records.
  */
 export async function openFreshApply(ctx: BrandCtx, runId: string, mode: ImportMode): Promise<FreshApply | null> {
   if (sharesOneConnection(ctx.db as Kysely<unknown>) || (await brandHasProducts(ctx))) return null
@@ -100,7 +100,7 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
   }
   const handOver = async (why: Handover) => {
     handedOver = why
-    ctx.log.info({ runId, why }, 'import: first import hands over to the staged apply')
+    ctx.log.info({ runId, why }, 'import: first import starts over the usual way')
     await close()
   }
 
@@ -119,8 +119,8 @@ function freshApply(ctx: BrandCtx, tx: ControlledTransaction<DB>, runId: string,
       if (products.length === 0) return true
       try {
         const written = await insertBatch(ctx, runId, runs, products, nextId)
-        if (written === null) {
-          await handOver('catalog not empty')
+        if (typeof written === 'string') {
+          await handOver(written)
           return false
         }
         counts.created += written.products
@@ -165,14 +165,22 @@ interface ProductRow {
 
 const maxImages = 20
 
-/** The products of a batch's runs, or why the staged apply must take the run over. */
+/**
+ * The products of a batch's runs, or why the run must start over the usual way. An id given twice
+ * in the batch is found here; twice in the run, by the variants insert (insertBatch).
+ */
 function productRows(runs: ProductRun[], mode: ImportMode, nextId: () => string): ProductRow[] | Handover {
   const rows: ProductRow[] = []
   const inBatch = new Set<string>()
+  const ids = new Set<string>()
   for (const run of runs) {
     if (run.items.length === 0) continue
     if (inBatch.has(run.groupId)) return 'split product'
     inBatch.add(run.groupId)
+    for (const item of run.items) {
+      if (ids.has(item.itemId)) return 'duplicate id'
+      ids.add(item.itemId)
+    }
     const items = keptItems(run)
     const first = <K extends keyof StagedItem>(key: K): StagedItem[K] | null => {
       for (const item of items) {
@@ -210,10 +218,10 @@ function productRows(runs: ProductRun[], mode: ImportMode, nextId: () => string)
   return rows
 }
 
-/** The validated items of a run, which staging keeps while a first import applies (stagingItem's keepItem). */
+/** The validated items of a run, which a first import keeps (stagingItem's keepItem). */
 function keptItems(run: ProductRun): StagedItem[] {
   return run.items.map((i) => {
-    if (i.item === null) throw new Error(`import: item ${i.itemId} was staged without its fields for a first import`)
+    if (i.item === null) throw new Error(`import: item ${i.itemId} was read without its fields for a first import`)
     return i.item
   })
 }
@@ -227,8 +235,8 @@ interface BatchCounts {
 
 /**
  * Inserts a batch's products, their variants (position = file order within the product) and the
- * feed's scheduled prices and the variants' stock in one statement. Returns null when a product
- * exists already (the catalog is not empty after all: hand over), else what it wrote.
+ * feed's scheduled prices and the variants' stock in one statement. Returns what it wrote, or why
+ * the run must start over: a product or an id an earlier batch of the run wrote already.
  */
 async function insertBatch(
   ctx: BrandCtx,
@@ -236,7 +244,7 @@ async function insertBatch(
   runs: ProductRun[],
   products: ProductRow[],
   nextId: () => string,
-): Promise<BatchCounts | null> {
+): Promise<BatchCounts | Handover> {
   const b = ctx.brand.id
   const now = ctx.now
   // Only the variant's columns, and its position: the database parses every byte it is sent, and the
@@ -287,6 +295,7 @@ async function insertBatch(
       select ${b}::uuid, x.id, p.id, x.i, x.z, x.co, x.gt, x.p, x.ca, x.w, x.n, x.li, x.m, x.av,
         x.ad, ${now}, ${now}
       from x join p on p.reference = x.g
+      on conflict (brand_id, sku) do nothing
       returning id, sku
     ), created as (
       select v.id as variant_id, x.oh as on_hand from v join x on x.i = v.sku
@@ -302,5 +311,6 @@ async function insertBatch(
     from created
   `.execute(ctx.db)
   const row = result.rows[0] ?? { products: 0, variants: 0, stock: 0 }
-  return row.products < products.length ? null : row
+  if (row.products < products.length) return 'split product'
+  return row.variants < variants.length ? 'duplicate id' : row
 }

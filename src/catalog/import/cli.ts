@@ -93,14 +93,18 @@ export async function importCommand(args: string[], deps: CommandDeps): Promise<
 
     const progress = new Progress(`Importing ${basename(file)}`, 1, 'items')
     let bytesRead = 0
-    const input = countBytes(createReadStream(file), (n) => {
-      bytesRead += n
-    })
+    const open = () => {
+      bytesRead = 0
+      return countBytes(createReadStream(file), (n) => {
+        bytesRead += n
+      })
+    }
     const started = Date.now()
     const run = await importFeed(ctx, {
       source: 'cli',
       fileName: basename(file),
-      input,
+      input: open(),
+      reopen: open,
       mode: values.mode,
       dryRun: values['dry-run'],
       force: values.force,

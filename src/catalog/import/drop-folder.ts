@@ -64,7 +64,13 @@ async function importDroppedFile(ctx: BrandCtx, brandDir: string, name: string):
   await rename(join(brandDir, 'incoming', name), working)
 
   const mode = name.includes('.delta.') ? 'delta' : 'full'
-  const run = await importFeed(ctx, { source: 'drop-folder', fileName: name, input: createReadStream(working), mode })
+  const run = await importFeed(ctx, {
+    source: 'drop-folder',
+    fileName: name,
+    input: createReadStream(working),
+    reopen: () => createReadStream(working),
+    mode,
+  })
   const rejections = await listImportRejections(ctx, run.runId, { limit: 1000, offset: 0 })
   const targetDir = join(brandDir, run.status === 'succeeded' ? 'processed' : 'failed')
   await mkdir(targetDir, { recursive: true })

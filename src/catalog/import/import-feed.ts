@@ -4,6 +4,7 @@ import { type FreshApply, openFreshApply } from './apply-fresh.ts'
 import { ArchiveRefused, applyImport, rejectUntitledProducts } from './apply-import.ts'
 import { type FeedFormat, FeedStructureError, parseFeed } from './parse/index.ts'
 import {
+  clearRejections,
   finishRun,
   heartbeat,
   heartbeatEveryMs,
@@ -24,6 +25,12 @@ export interface ImportFeedInput {
   source: ImportSource
   fileName: string
   input: AsyncIterable<Buffer> | NodeJS.ReadableStream
+  /**
+   * Opens the same feed again from its first byte (a file). Given, a brand's first import writes
+   * while it reads and, should the feed need the usual way after all, reads it again
+   * (apply-fresh.ts); without it every run stages first.
+   */
+  reopen?: () => AsyncIterable<Buffer> | NodeJS.ReadableStream
   /** Detected from the first bytes when absent. */
   format?: FeedFormat
   mode: ImportMode
@@ -54,7 +61,8 @@ const progressEveryMs = 1000
  * Imports one feed file into the brand's catalog: stream-parse → validate → stage (UNLOGGED,
  * batched) → apply in ONE transaction (set-based upserts by the brand's references and SKUs; a full
  * run archives what the feed no longer lists, within a safety threshold). A brand's first import
- * applies each batch right after staging it instead (apply-fresh.ts). The run and its rejected
+ * of a feed it can reopen applies each batch as it reads instead, staging nothing, and reads the
+ * feed again the usual way if it must (apply-fresh.ts). The run and its rejected
  * lines are recorded whatever happens, in their own statements: a structural failure or a refusal
  * leaves the catalog exactly as it was and the run `failed` with the reason.
  *
@@ -95,27 +103,35 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   }, heartbeatEveryMs)
   beat.unref()
   try {
-    const events = parseFeed(input.input, {
-      defaultCurrency: ctx.brand.currency,
-      ...(input.format ? { format: input.format } : {}),
-      ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
-    })
-    fresh = await openFreshApply(ctx, runId, input.mode)
-    const staged = await stageFeed(
-      ctx,
-      runId,
-      input.mode,
-      events,
-      async (read) => {
-        itemsRead = read
-        input.onProgress?.(read)
-        if (Date.now() - lastSaved >= progressEveryMs) {
-          lastSaved = Date.now()
-          await recordProgress(ctx, runId, read, clock())
-        }
-      },
-      fresh,
-    )
+    const parse = (bytes: ImportFeedInput['input']) =>
+      parseFeed(bytes, {
+        defaultCurrency: ctx.brand.currency,
+        ...(input.format ? { format: input.format } : {}),
+        ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
+      })
+    const stage = (bytes: ImportFeedInput['input'], freshApply: FreshApply | null) =>
+      stageFeed(
+        ctx,
+        runId,
+        input.mode,
+        parse(bytes),
+        async (read) => {
+          itemsRead = read
+          input.onProgress?.(read)
+          if (Date.now() - lastSaved >= progressEveryMs) {
+            lastSaved = Date.now()
+            await recordProgress(ctx, runId, read, clock())
+          }
+        },
+        freshApply,
+      )
+    fresh = input.reopen ? await openFreshApply(ctx, runId, input.mode) : null
+    let staged = await stage(input.input, fresh)
+    if (fresh?.handedOver && input.reopen) {
+      // Read again from the start, the usual way: what the first reading rejected is rejected again.
+      await clearRejections(ctx, runId)
+      staged = await stage(input.reopen(), null)
+    }
     itemsRead = staged.itemsRead
     const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
     const untitled = !appliedFresh && staged.untitledItems ? await rejectUntitledProducts(ctx, runId) : 0

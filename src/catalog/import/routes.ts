@@ -126,7 +126,14 @@ export const importAdminRoutes: FastifyPluginAsyncTypebox<{ db: Db; brands: Bran
         const options = readUploadFields(fields)
         const runId = newId()
         await insertRun(ctx, { id: runId, source: 'api', fileName, format: null, ...options })
-        const work = importFeed(ctx, { source: 'api', fileName, input: createReadStream(path), runId, ...options })
+        const work = importFeed(ctx, {
+          source: 'api',
+          fileName,
+          input: createReadStream(path),
+          reopen: () => createReadStream(path),
+          runId,
+          ...options,
+        })
           .then(() => brands.refresh())
           .catch((error: unknown) => ctx.log.error({ err: error, runId }, 'background import failed'))
           .finally(() => {

@@ -146,6 +146,15 @@ export async function reapInterruptedRuns(
   return rows.map((r) => ({ brandId: r.brand_id, id: r.id }))
 }
 
+/** Forgets the rejections a run recorded (a first import reading its feed again records them again). */
+export async function clearRejections(ctx: BrandCtx, runId: string): Promise<void> {
+  await ctx.db
+    .deleteFrom('import_rejections')
+    .where('brand_id', '=', ctx.brand.id)
+    .where('run_id', '=', runId)
+    .execute()
+}
+
 export async function insertRejections(ctx: BrandCtx, runId: string, rejections: ImportRejection[]): Promise<void> {
   if (rejections.length === 0) return
   await ctx.db

@@ -11,6 +11,7 @@ import { validateItem } from './validate-item.ts'
 export interface StageResult {
   /** Items and rejected lines the parser produced. */
   itemsRead: number
+  /** Items written to the staging table (none in a first import, which applies them itself). */
   staged: number
   rejected: number
   /** Some valid item had no title (Shopify gives it on a product's first row only): see rejectUntitledProducts. */
@@ -43,6 +44,9 @@ type GroupRun = ProductRun
  * is a guess made on part of the feed: the apply decides on all of it (a product split across
  * the file, an item that lost to a duplicate, a product changed meanwhile) and rebuilds the
  * columns of what it applies after all.
+ *
+ * With `fresh` (a brand's first import, apply-fresh.ts) nothing is staged: each batch goes to the
+ * fresh apply instead, and reading stops early once it hands over.
  */
 export async function stageFeed(
   ctx: BrandCtx,
@@ -61,13 +65,13 @@ export async function stageFeed(
   let inFlight: Promise<void> | null = null
   // A brand without products (a first import) has no stored hashes to look up, batch after batch.
   // One created meanwhile is staged whole, which is always right.
-  const lookUp = await brandHasProducts(ctx)
+  const lookUp = fresh === null && (await brandHasProducts(ctx))
 
-  // A first import applies each batch after staging it (apply-fresh.ts), on its own connection:
-  // batch k is applied while batch k+1 is staged and k+2 parsed, never further ahead.
-  const applyingFresh = () => fresh !== null && fresh.handedOver === null
-  let freshBehind: Promise<unknown> = Promise.resolve()
+  // A first import stages nothing: it applies each batch itself (apply-fresh.ts), on its own
+  // connection, batch k while batch k+1 is parsed, never further ahead. Once it hands over, the rest
+  // of the feed is not worth reading: the run starts over (import-feed.ts).
   let freshLast: Promise<unknown> = Promise.resolve()
+  const handedOver = () => fresh !== null && fresh.handedOver !== null
   // The stored hashes of a batch's products are asked for as soon as the batch is cut, while the
   // batch before it is still being written (another connection of the pool).
   const lookUpKnown = (batchRuns: GroupRun[]): Promise<Map<string, KnownProduct>> => {
@@ -82,16 +86,15 @@ export async function stageFeed(
     batchRejections: ImportRejection[],
     itemsRead: number,
   ) => {
-    await freshBehind
-    const thin = applyingFresh()
-    const { staged, losers, winners } = await insertStaged(ctx, runId, mode, await known, batchRuns, thin)
     if (fresh) {
-      freshBehind = freshLast
-      freshLast = freshLast.then(() => fresh.applyBatch(winners))
+      await freshLast
+      freshLast = fresh.applyBatch(batchRuns)
       freshLast.catch(() => {}) // awaited by the next batch or at the end
+    } else {
+      const { staged, losers } = await insertStaged(ctx, runId, mode, await known, batchRuns)
+      result.staged += staged
+      batchRejections.push(...losers)
     }
-    result.staged += staged
-    batchRejections.push(...losers)
     result.rejected += batchRejections.length
     await insertRejections(ctx, runId, batchRejections)
     await onProgress(itemsRead)
@@ -114,7 +117,7 @@ export async function stageFeed(
           rejections.push({ line: event.item.line, itemId: event.item.id, reason: staged.reason })
         } else {
           if (staged.title === null) result.untitledItems = true
-          const item = stagingItem(staged, ++seq, applyingFresh())
+          const item = stagingItem(staged, ++seq, fresh !== null)
           if (run === null || run.groupId !== item.groupId || run.items.length >= maxRunItems) {
             closeRun()
             run = { groupId: item.groupId, items: [] }
@@ -126,6 +129,7 @@ export async function stageFeed(
       // would leave the database's answer to the batch in flight unread until this loop awaits it.
       if (inFlight && result.itemsRead % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
       if (runItems + rejections.length >= stageBatchSize) {
+        if (handedOver()) break
         // Parsing runs ahead of the database by at most one batch.
         const known = lookUpKnown(runs)
         if (inFlight) await inFlight
@@ -142,6 +146,11 @@ export async function stageFeed(
     await inFlight?.catch(() => {})
     await freshLast.catch(() => {})
     throw error
+  }
+  if (handedOver()) {
+    await inFlight
+    await freshLast
+    return result
   }
   closeRun()
   const known = lookUpKnown(runs)
@@ -164,16 +173,13 @@ async function insertStaged(
   mode: ImportMode,
   known: Map<string, KnownProduct>,
   runs: GroupRun[],
-  thin: boolean,
-): Promise<{ staged: number; losers: ImportRejection[]; winners: GroupRun[] }> {
-  if (runs.length === 0) return { staged: 0, losers: [], winners: [] }
+): Promise<{ staged: number; losers: ImportRejection[] }> {
+  if (runs.length === 0) return { staged: 0, losers: [] }
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
-  const winners: GroupRun[] = []
   for (const run of runs) {
     const items: StagingItem[] = []
-    winners.push({ groupId: run.groupId, items })
     for (const item of run.items) {
       if (firstInBatch.has(item.itemId)) {
         losers.push(item)
@@ -188,7 +194,7 @@ async function insertStaged(
     )
     const status = items.find((i) => i.status !== null)?.status ?? null
     const full = !looksUnchanged(known.get(run.groupId), hash, status)
-    for (const item of items) rows.add(item, full && !thin)
+    for (const item of items) rows.add(item, full)
   }
   // One JSON document per batch: no per-row parameters (pg caps a statement at 65,535), and the
   // JSON text is the content each item already has; the server takes it apart.
@@ -210,7 +216,7 @@ async function insertStaged(
     select count(*)::int as n from ins
   `.execute(ctx.db)
   const staged = Number(inserted.rows[0]?.n ?? 0)
-  if (staged === rows.length && losers.length === 0) return { staged, losers: [], winners }
+  if (staged === rows.length && losers.length === 0) return { staged, losers: [] }
   const ids = [...new Set([...rows.items, ...losers].map((item) => item.itemId))]
   const firsts = await ctx.db
     .selectFrom('import_items')
@@ -220,20 +226,13 @@ async function insertStaged(
     .where(sql<boolean>`item_id = any(${ids}::text[])`)
     .execute()
   const first = new Map(firsts.map((f) => [f.item_id, f]))
-  const lost = new Set<number>()
   if (staged < rows.length) {
     for (const item of rows.items) {
-      if (first.get(item.itemId)?.seq === item.seq) continue
-      losers.push(item)
-      lost.add(item.seq)
+      if (first.get(item.itemId)?.seq !== item.seq) losers.push(item)
     }
   }
   return {
     staged,
-    winners:
-      lost.size === 0
-        ? winners
-        : winners.map((run) => ({ groupId: run.groupId, items: run.items.filter((item) => !lost.has(item.seq)) })),
     losers: losers
       .sort((a, b) => a.seq - b.seq)
       .map((l) => ({
