@@ -23,7 +23,7 @@ async function catalogContent(ctx: BrandCtx) {
   }
 }
 
-/** How each item of `text` is staged for a run of `ctx`'s brand: whole, or as content only. */
+/** How each item of `text` is staged for a run of `ctx`'s brand: whole, or as its keys and hash only (no price). */
 async function stagedForms(ctx: BrandCtx, text: string) {
   const runId = newId()
   const events = parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' })
@@ -38,12 +38,13 @@ async function stagedForms(ctx: BrandCtx, text: string) {
   await db.deleteFrom('import_items').where('brand_id', '=', ctx.brand.id).where('run_id', '=', runId).execute()
   return rows.map((r) => {
     assert.match(r.item_hash ?? '', /^[0-9a-f]{32}$/)
-    return [r.item_id, r.content === null ? 'full' : 'content-only', r.price_minor]
+    assert.equal(r.content, null)
+    return [r.item_id, r.price_minor === null ? 'keys-only' : 'full', r.price_minor]
   })
 }
 
 describe('unchanged products are skipped before staging', () => {
-  test('the items of a product whose hash and status match are staged as content only; changed and new ones whole', async () => {
+  test('the items of a product whose hash and status match are staged as keys and hash only; changed and new ones whole', async () => {
     const ctx = await createTestBrand(db)
     await importText(ctx, tsvFeed([item('A', 'S'), item('A', 'M'), item('B', 'S')]))
     const forms = await stagedForms(
@@ -51,8 +52,8 @@ describe('unchanged products are skipped before staging', () => {
       tsvFeed([item('A', 'S'), item('A', 'M'), item('B', 'S', { price: '9.90 EUR' }), item('C', 'S')]),
     )
     assert.deepEqual(forms, [
-      ['A-S', 'content-only', null],
-      ['A-M', 'content-only', null],
+      ['A-S', 'keys-only', null],
+      ['A-M', 'keys-only', null],
       ['B-S', 'full', 990],
       ['C-S', 'full', 2990],
     ])
@@ -74,7 +75,8 @@ describe('unchanged products are skipped before staging', () => {
       .where('brand_id', '=', ctx.brand.id)
       .where('reference', '=', 'A')
       .execute()
-    // A's first two items are exactly what was last applied (staged as content only); a third comes later.
+    // A's first two items are exactly what was last applied (staged as keys only); a third comes later, so
+    // the run reads the feed again to stage A whole.
     const split = tsvFeed([
       item('A', 'S'),
       item('A', 'M'),
@@ -91,6 +93,13 @@ describe('unchanged products are skipped before staging', () => {
     const fresh = await createTestBrand(db)
     await importText(fresh, split)
     assert.deepEqual(await catalogContent(ctx), await catalogContent(fresh))
+
+    // A feed that cannot be read again stages every item whole from the start: the same catalog.
+    const once = await createTestBrand(db)
+    await importText(once, tsvFeed([item('A', 'S'), item('A', 'M'), item('B', 'S')]), { reopen: undefined })
+    const again = await importText(later(once), split, { reopen: undefined })
+    assert.deepEqual(again.counts, run.counts)
+    assert.deepEqual(await catalogContent(once), await catalogContent(fresh))
     const a = (await catalogContent(ctx)).products.find((p) => p[0] === 'A')
     assert.equal(a?.[1], 'Produit A', 'a product the feed changes is applied whole again')
   })

@@ -3,7 +3,7 @@ import type { BrandCtx } from '../../brands/brand.ts'
 import { bumpCatalogVersion } from '../../brands/queries.ts'
 import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
-import { contentRecord, hashVersion } from './content-hash.ts'
+import { hashVersion } from './content-hash.ts'
 import type { ImportCounts, ImportMode } from './runs.ts'
 
 export interface ApplyOptions {
@@ -210,7 +210,7 @@ async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boo
   const now = ctx.now
   const db = ctx.db
   await analyzeStaging(ctx)
-  await rebuildStagedColumns(ctx, r)
+  if (await thinItemsToApply(ctx, r)) throw new ThinProductToApply()
 
   // Product-level fields come from the first item that has them; fields the feed
   // leaves empty keep the product's current value.
@@ -357,22 +357,27 @@ async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boo
 }
 
 /**
- * Items staged as content text only (their product looked unchanged while staging) of the products
- * the run applies after all get their columns back, exactly as staging would have written them.
+ * Staging guessed some product unchanged and kept only its items' keys and hash (stage-items.ts),
+ * but the run must apply it after all (it was split across the file, lost an item to a duplicate,
+ * or changed meanwhile). Its items' columns are not staged: the feed must be read again, staging
+ * every item whole (import-feed.ts). A thin item is one without a price: every valid item has one.
  */
-async function rebuildStagedColumns(ctx: BrandCtx, r: string): Promise<void> {
+export class ThinProductToApply extends Error {
+  constructor() {
+    super('a product staged as unchanged must be applied after all')
+  }
+}
+
+async function thinItemsToApply(ctx: BrandCtx, r: string): Promise<boolean> {
   const b = ctx.brand.id
-  await sql`
-    update import_items i set content = null,
-      (title, description, category_path, images, attributes, brand_name, status, size, colour, gtin, price_minor,
-        compare_at_minor, sale_price_minor, sale_starts_at, sale_ends_at, on_hand, weight_grams, link, mpn,
-        availability, availability_date) = (
-        select x.t, x.d, x.c, coalesce(x.im, '[]'), coalesce(x.a, '{}'), x.b, x.st, x.z, x.co, x.gt, x.p, x.ca, x.sp,
-          x.ss, x.se, x.oh, x.w, x.li, x.m, x.av, x.ad
-        from json_to_record(i.content::json) as x(${contentRecord}))
-    where i.brand_id = ${b} and i.run_id = ${r} and i.content is not null
-      and i.group_id in (select group_id from import_products where brand_id = ${b} and run_id = ${r} and not skip)
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (
+      select 1 from import_products ip join import_items i
+        on i.brand_id = ip.brand_id and i.run_id = ip.run_id and i.group_id = ip.group_id
+      where ip.brand_id = ${b} and ip.run_id = ${r} and not ip.skip and i.price_minor is null
+    ) as found
   `.execute(ctx.db)
+  return rows[0]?.found === true
 }
 
 /**
@@ -488,7 +493,7 @@ async function applyScheduledPrices(ctx: BrandCtx, r: string): Promise<number> {
  * Only the columns that joins and filters use: the wide text columns would cost 4× the time.
  */
 async function analyzeStaging(ctx: BrandCtx): Promise<void> {
-  await sql`analyze import_items (brand_id, run_id, item_id, group_id, seq, title, content, sale_price_minor, on_hand)`.execute(
+  await sql`analyze import_items (brand_id, run_id, item_id, group_id, seq, title, price_minor, sale_price_minor, on_hand)`.execute(
     ctx.db,
   )
 }

@@ -1,10 +1,11 @@
 import type { BrandCtx } from '../../brands/brand.ts'
 import { newId } from '../../platform/ids.ts'
 import { type FreshApply, openFreshApply } from './apply-fresh.ts'
-import { ArchiveRefused, applyImport, rejectUntitledProducts } from './apply-import.ts'
+import { ArchiveRefused, applyImport, rejectUntitledProducts, ThinProductToApply } from './apply-import.ts'
 import { type FeedFormat, FeedStructureError, parseFeed } from './parse/index.ts'
 import {
   clearRejections,
+  clearStaging,
   finishRun,
   heartbeat,
   heartbeatEveryMs,
@@ -17,7 +18,7 @@ import {
   reapInterruptedRuns,
   recordProgress,
 } from './runs.ts'
-import { stageFeed } from './stage-items.ts'
+import { type StageResult, stageFeed } from './stage-items.ts'
 
 export const defaultArchiveThresholdPct = 20
 
@@ -109,7 +110,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
         ...(input.format ? { format: input.format } : {}),
         ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
       })
-    const stage = (bytes: ImportFeedInput['input'], freshApply: FreshApply | null) =>
+    const stage = (bytes: ImportFeedInput['input'], freshApply: FreshApply | null, guessUnchanged: boolean) =>
       stageFeed(
         ctx,
         runId,
@@ -123,33 +124,44 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
             await recordProgress(ctx, runId, read, clock())
           }
         },
-        freshApply,
+        { fresh: freshApply, guessUnchanged },
       )
-    fresh = input.reopen ? await openFreshApply(ctx, runId, input.mode) : null
-    let staged = await stage(input.input, fresh)
-    if (fresh?.handedOver && input.reopen) {
-      // Read again from the start, the usual way: what the first reading rejected is rejected again.
-      await clearRejections(ctx, runId)
-      staged = await stage(input.reopen(), null)
-    }
-    itemsRead = staged.itemsRead
-    const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
-    const untitled = !appliedFresh && staged.untitledItems ? await rejectUntitledProducts(ctx, runId) : 0
-    const counts =
-      appliedFresh ??
-      (await applyImport(ctx, {
+    const applyStaged = async (staged: StageResult): Promise<ImportCounts> => {
+      const untitled = staged.untitledItems ? await rejectUntitledProducts(ctx, runId) : 0
+      const counts = await applyImport(ctx, {
         runId,
         mode: input.mode,
         dryRun: input.dryRun ?? false,
         force: input.force ?? false,
         archiveThresholdPct: input.archiveThresholdPct ?? defaultArchiveThresholdPct,
-      }))
-    outcome = {
-      status: 'succeeded',
-      itemsRead,
-      counts: { ...counts, rejected: staged.rejected + untitled },
-      error: null,
+      })
+      return { ...counts, rejected: staged.rejected + untitled }
     }
+
+    // Two guesses save most of the work, and need the feed once more when they are wrong (so only
+    // a feed that can be reopened makes them): a brand's first import applies while it reads
+    // (apply-fresh.ts), and a product that looks unchanged is staged as its keys and hash only.
+    fresh = input.reopen ? await openFreshApply(ctx, runId, input.mode) : null
+    let staged = await stage(input.input, fresh, input.reopen !== undefined)
+    itemsRead = staged.itemsRead
+    const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
+    let counts: ImportCounts | null = appliedFresh && { ...appliedFresh, rejected: staged.rejected }
+    if (counts === null) {
+      try {
+        if (fresh?.handedOver) throw new ReadAgain(fresh.handedOver)
+        counts = await applyStaged(staged)
+      } catch (error) {
+        if (!(error instanceof ReadAgain || error instanceof ThinProductToApply) || !input.reopen) throw error
+        // From the start, staging everything: what the first reading rejected is rejected again.
+        ctx.log.info({ runId, why: error.message }, 'import: reading the feed again, staging every item')
+        await clearStaging(ctx, ctx.brand.id, runId)
+        await clearRejections(ctx, runId)
+        staged = await stage(input.reopen(), null, false)
+        itemsRead = staged.itemsRead
+        counts = await applyStaged(staged)
+      }
+    }
+    outcome = { status: 'succeeded', itemsRead, counts, error: null }
   } catch (error) {
     await fresh
       ?.abandon()
@@ -163,7 +175,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   clearInterval(beat)
   await beating
   try {
-    await ctx.db.deleteFrom('import_items').where('brand_id', '=', ctx.brand.id).where('run_id', '=', runId).execute()
+    await clearStaging(ctx, ctx.brand.id, runId)
   } catch (error) {
     ctx.log.warn({ err: error, runId }, 'could not clear the staging rows of an import run')
   }
@@ -172,6 +184,9 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   ctx.log.info({ runId, status: outcome.status, itemsRead, ...outcome.counts }, 'import run finished')
   return { runId, ...outcome }
 }
+
+/** A guess made while reading was wrong: the feed must be read again (see importFeed). */
+class ReadAgain extends Error {}
 
 function describeFailure(error: unknown): RunOutcome['error'] {
   if (error instanceof FeedStructureError) return { reason: error.reason, line: error.line, column: error.column }

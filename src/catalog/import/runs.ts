@@ -139,11 +139,16 @@ export async function reapInterruptedRuns(
     returning brand_id, id
   `.execute(ctx.db)
   for (const run of rows) {
-    await sql`delete from import_items where brand_id = ${run.brand_id} and run_id = ${run.id}`.execute(ctx.db)
-    await sql`delete from import_products where brand_id = ${run.brand_id} and run_id = ${run.id}`.execute(ctx.db)
+    await clearStaging(ctx, run.brand_id, run.id)
     ctx.log.warn({ brandId: run.brand_id, runId: run.id }, 'import run interrupted: marked failed')
   }
   return rows.map((r) => ({ brandId: r.brand_id, id: r.id }))
+}
+
+/** Empties a run's staging tables (UNLOGGED scratch space; the run and its rejections stay). */
+export async function clearStaging(ctx: Ctx, brandId: string, runId: string): Promise<void> {
+  await ctx.db.deleteFrom('import_items').where('brand_id', '=', brandId).where('run_id', '=', runId).execute()
+  await ctx.db.deleteFrom('import_products').where('brand_id', '=', brandId).where('run_id', '=', runId).execute()
 }
 
 /** Forgets the rejections a run recorded (a first import reading its feed again records them again). */

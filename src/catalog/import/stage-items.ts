@@ -30,6 +30,17 @@ const maxRunItems = 1000
 /** Consecutive items of one product: what staging hashes and looks up as a whole. */
 type GroupRun = ProductRun
 
+export interface StageOptions {
+  /** A brand's first import, applying each batch itself: nothing is staged (apply-fresh.ts). */
+  fresh?: FreshApply | null
+  /**
+   * Stage the items of a product that looks unchanged as their keys and hash only (the default).
+   * Without their content, such a product can only be applied after all by reading the feed again
+   * (apply-import.ts, ThinProductToApply): pass false for a feed that cannot be.
+   */
+  guessUnchanged?: boolean
+}
+
 /**
  * Streams a feed's events into the UNLOGGED staging table, validating each item, and records the
  * rejected ones (parser's and ours) as it goes. Duplicate ids: the first occurrence wins (a Set
@@ -40,10 +51,10 @@ type GroupRun = ProductRun
  * Each item gets a content hash, and each run of consecutive items of one product a product hash
  * (content-hash.ts). A batch ends between runs; one query fetches the stored hashes of its
  * products, and the items of a product whose hash and status match are staged as keys, hash,
- * title and status, with their content kept as plain text (not taken apart into columns). That
- * is a guess made on part of the feed: the apply decides on all of it (a product split across
- * the file, an item that lost to a duplicate, a product changed meanwhile) and rebuilds the
- * columns of what it applies after all.
+ * title and status only. That is a guess made on part of the feed: the apply decides on all of it
+ * (a product split across the file, an item that lost to a duplicate, a product changed
+ * meanwhile), and should it have to apply such a product after all, the feed is read again with
+ * every item staged whole (import-feed.ts).
  *
  * With `fresh` (a brand's first import, apply-fresh.ts) nothing is staged: each batch goes to the
  * fresh apply instead, and reading stops early once it hands over.
@@ -54,7 +65,7 @@ export async function stageFeed(
   mode: ImportMode,
   events: AsyncIterable<FeedEvent>,
   onProgress: (itemsRead: number) => void | Promise<void> = () => {},
-  fresh: FreshApply | null = null,
+  { fresh = null, guessUnchanged = true }: StageOptions = {},
 ): Promise<StageResult> {
   const result: StageResult = { itemsRead: 0, staged: 0, rejected: 0, untitledItems: false }
   let runs: GroupRun[] = []
@@ -65,7 +76,7 @@ export async function stageFeed(
   let inFlight: Promise<void> | null = null
   // A brand without products (a first import) has no stored hashes to look up, batch after batch.
   // One created meanwhile is staged whole, which is always right.
-  const lookUp = fresh === null && (await brandHasProducts(ctx))
+  const lookUp = guessUnchanged && fresh === null && (await brandHasProducts(ctx))
 
   // A first import stages nothing: it applies each batch itself (apply-fresh.ts), on its own
   // connection, batch k while batch k+1 is parsed, never further ahead. Once it hands over, the rest
@@ -200,16 +211,14 @@ async function insertStaged(
   // JSON text is the content each item already has; the server takes it apart.
   const inserted = await sql<{ n: number }>`
     with ins as (
-      insert into import_items (brand_id, run_id, item_id, seq, line, group_id, item_hash, content, title, description,
+      insert into import_items (brand_id, run_id, item_id, seq, line, group_id, item_hash, title, description,
         category_path, images, attributes, brand_name, status, size, colour, gtin, price_minor, compare_at_minor,
         sale_price_minor, sale_starts_at, sale_ends_at, on_hand, weight_grams, link, mpn, availability,
         availability_date)
-      select ${ctx.brand.id}::uuid, ${runId}::uuid, x.i, x.s, x.l, x.g, x.h, raw.content, x.t, x.d, x.c,
+      select ${ctx.brand.id}::uuid, ${runId}::uuid, x.i, x.s, x.l, x.g, x.h, x.t, x.d, x.c,
         coalesce(x.im, '[]'), coalesce(x.a, '{}'), x.b, x.st, x.z, x.co, x.gt, x.p, x.ca, x.sp, x.ss, x.se, x.oh, x.w,
         x.li, x.m, x.av, x.ad
-      from json_to_recordset(${rows.text()}::json) as x(s int, l int, g text, h text, k int, ${contentRecord})
-      left join unnest(string_to_array(${rows.contents()}::text, chr(31))) with ordinality as raw(content, k)
-        on raw.k = x.k
+      from json_to_recordset(${rows.text()}::json) as x(s int, l int, g text, h text, ${contentRecord})
       on conflict (brand_id, run_id, item_id) do nothing
       returning 1
     )

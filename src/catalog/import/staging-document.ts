@@ -40,16 +40,12 @@ export function stagingItem(item: StagedItem, seq: number, keepItem = false): St
  * One staging batch as a JSON array of objects, taken apart by json_to_recordset in the INSERT
  * (stage-items.ts): the content text each item already has for its hash (content-hash.ts) is
  * spliced in as is, so staging serialises nothing twice. Keys: s seq, l line, g group, h hash,
- * then either every content key (a full row) or the item id, title and status and `k`, the
- * item's place in `contents` (its product looked unchanged: the other columns stay null).
- *
- * The contents of those items go apart, joined by U+001F, which JSON.stringify never leaves raw
- * (it escapes every control character): the server splits them instead of lexing them as JSON,
- * since it only stores them (they are read again only for a product applied after all).
+ * then either every content key (a full row) or only the item id, title and status (its product
+ * looked unchanged: the other columns stay null, and the apply never reads them for a product it
+ * skips).
  */
 export class StagingDocument {
   private readonly entries: string[] = []
-  private readonly thinContents: string[] = []
   readonly items: StagingItem[] = []
 
   get length(): number {
@@ -59,22 +55,14 @@ export class StagingDocument {
   add(item: StagingItem, full: boolean): void {
     this.items.push(item)
     const head = `{"s":${item.seq},"l":${item.line},"g":${JSON.stringify(item.groupId)},"h":"${item.hash}",`
-    if (full) {
-      this.entries.push(head + item.content.slice(1))
-      return
-    }
-    this.thinContents.push(item.content)
     this.entries.push(
-      `${head}"i":${JSON.stringify(item.itemId)},"t":${JSON.stringify(item.title)},"st":${JSON.stringify(item.status)},"k":${this.thinContents.length}}`,
+      full
+        ? head + item.content.slice(1)
+        : `${head}"i":${JSON.stringify(item.itemId)},"t":${JSON.stringify(item.title)},"st":${JSON.stringify(item.status)}}`,
     )
   }
 
   text(): string {
     return `[${this.entries.join(',')}]`
-  }
-
-  /** The contents of the items staged without their columns, in order (`k` is 1-based). */
-  contents(): string {
-    return this.thinContents.join('\x1f')
   }
 }
