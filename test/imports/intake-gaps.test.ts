@@ -202,7 +202,7 @@ describe('unchanged products are skipped by their hash', () => {
         .where('reference', '=', ref)
         .executeTakeFirstOrThrow()
     const first = await hashOf('A')
-    assert.match(first.import_hash ?? '', /^v2:full:[0-9a-f]{32}$/)
+    assert.match(first.import_hash ?? '', /^v3:full:[0-9a-f]{32}$/)
     await db
       .updateTable('products')
       .set({ title: 'Titre retouché' })

@@ -7,39 +7,42 @@ import type { StagedItem } from './validate-item.ts'
  * Prefix of the hash a product keeps of the feed content last applied to it: bump it when what
  * the hash covers changes, so every product is re-applied once. The run's mode follows it: a full
  * run must re-apply a product a delta last wrote (what a full feed omits is delisted; a delta says
- * nothing about it). v2: the md5 of the product's items' hashes, in file order.
+ * nothing about it). v2: the md5 of the product's items' hashes, in file order. v3: item contents
+ * leave out their null fields.
  */
-export const hashVersion = 'v2:'
+export const hashVersion = 'v3:'
 
 /**
  * Everything the feed says about one item, as a JSON object with one short key per staged column
  * (`contentRecord` names them for json_to_record). Its md5 is the item's hash; it is also what
- * staging sends (see stage-items.ts), and what an item staged without its columns keeps.
+ * staging sends for an item staged whole (see stage-items.ts).
+ * A field that is null is left out (JSON.stringify drops undefined): json_to_record reads a
+ * missing key as null, and a content a sixth shorter is that much less to build, hash and send.
  */
 export function itemContent(item: StagedItem): string {
   return JSON.stringify({
     i: item.itemId,
-    t: item.title,
-    d: item.description,
-    c: item.categoryPath,
+    t: item.title ?? undefined,
+    d: item.description ?? undefined,
+    c: item.categoryPath ?? undefined,
     im: item.images,
     a: item.attributes,
-    b: item.brandName,
-    st: item.status,
-    z: item.size,
-    co: item.colour,
-    gt: item.gtin,
+    b: item.brandName ?? undefined,
+    st: item.status ?? undefined,
+    z: item.size ?? undefined,
+    co: item.colour ?? undefined,
+    gt: item.gtin ?? undefined,
     p: item.priceMinor,
-    ca: item.compareAtMinor,
-    sp: item.salePriceMinor,
-    ss: item.saleStartsAt?.toISOString() ?? null,
-    se: item.saleEndsAt?.toISOString() ?? null,
-    oh: item.onHand,
-    w: item.weightGrams,
-    li: item.link,
-    m: item.mpn,
-    av: item.availability,
-    ad: item.availabilityDate?.toISOString() ?? null,
+    ca: item.compareAtMinor ?? undefined,
+    sp: item.salePriceMinor ?? undefined,
+    ss: item.saleStartsAt?.toISOString(),
+    se: item.saleEndsAt?.toISOString(),
+    oh: item.onHand ?? undefined,
+    w: item.weightGrams ?? undefined,
+    li: item.link ?? undefined,
+    m: item.mpn ?? undefined,
+    av: item.availability ?? undefined,
+    ad: item.availabilityDate?.toISOString(),
   })
 }
 

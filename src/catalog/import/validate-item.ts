@@ -94,7 +94,7 @@ export function validateItem(item: FeedItem, currency: string): StagedItem | { r
     title: item.title === null || item.title.trim() === '' ? null : item.title,
     description: item.description,
     categoryPath: item.categoryPath,
-    images: item.images.slice(0, maxImages),
+    images: item.images.length > maxImages ? item.images.slice(0, maxImages) : item.images,
     attributes: item.attributes,
     brandName: item.brandName,
     status: item.status,

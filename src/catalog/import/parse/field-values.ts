@@ -13,8 +13,27 @@ export interface Price {
   currency: string
 }
 
+// The variants of a product follow one another with the same price and weight: the last text read
+// for each field is kept with what it gave, and the next item's same text costs a comparison.
+interface LastRead<T> {
+  text: string
+  brandCurrency: string
+  parsed: Parsed<T>
+}
+const lastPrices = new Map<string, LastRead<Price>>()
+const lastWeights = new Map<string, LastRead<number>>()
+
 /** "289.00 EUR" or "EUR 289.00" (Google's syntax), checked against the brand's currency. */
 export function parsePriceWithCurrency(field: string, text: string, brandCurrency: string): Parsed<Price> {
+  const last = lastPrices.get(field)
+  if (last !== undefined && last.text === text && last.brandCurrency === brandCurrency) return last.parsed
+  const parsed = readPriceWithCurrency(field, text, brandCurrency)
+  // Bounded: the fields are the caller's constants ('price', 'sale_price').
+  if (last !== undefined || lastPrices.size < 8) lastPrices.set(field, { text, brandCurrency, parsed })
+  return parsed
+}
+
+function readPriceWithCurrency(field: string, text: string, brandCurrency: string): Parsed<Price> {
   const match = /^\s*(?:(-?[\d.,]+)\s*([A-Za-z]{3})|([A-Za-z]{3})\s*(-?[\d.,]+))\s*$/.exec(text)
   if (!match) {
     return /^\s*-?[\d.,]+\s*$/.test(text)
@@ -85,6 +104,14 @@ const gramsPerUnit: Record<string, number> = { g: 1, kg: 1000, lb: 453.59237, lb
 
 /** "350 g", "1.2 kg", "2 lb", "10 oz" → whole grams. */
 export function parseWeight(field: string, text: string): Parsed<number> {
+  const last = lastWeights.get(field)
+  if (last !== undefined && last.text === text) return last.parsed
+  const parsed = readWeight(field, text)
+  if (last !== undefined || lastWeights.size < 8) lastWeights.set(field, { text, brandCurrency: '', parsed })
+  return parsed
+}
+
+function readWeight(field: string, text: string): Parsed<number> {
   const m = /^\s*(\d{1,9}(?:[.,]\d{1,6})?)\s*(g|kg|lbs?|oz)\s*$/i.exec(text)
   if (!m) return bad(`unparsable ${field} ${quote(text)}`)
   const value = Number((m[1] as string).replace(',', '.'))

@@ -15,47 +15,76 @@ import {
 
 /**
  * One item's fields as read: `names[i]` (no 'g:' prefix), in the order each name first came, with
- * every value given for it in `values[i]`; plus nested groups (g:shipping). Two arrays rather than
- * a Map: an item has a score of fields, found faster by scanning than by hashing, and a Map per
- * item was a good part of what parsing allocated.
+ * the value given for it in `values[i]`, or every value in order when it came more than once; plus
+ * nested groups (g:shipping), each a list of sub-field names and values (`[name, value, name, value…]`).
+ * Arrays rather than Maps, and a lone value not wrapped in an array of its own: an item has a
+ * score of fields, found faster by scanning than by hashing, and what parsing allocates per item is
+ * what the garbage collector then spends its time on.
  */
 export interface GoogleFields {
   names: string[]
-  values: string[][]
-  groups: Map<string, Record<string, string>[]>
+  values: (string | string[])[]
+  /** null until an item has a group. */
+  groups: Map<string, string[][]> | null
 }
 
 export function emptyFields(): GoogleFields {
-  return { names: [], values: [], groups: new Map() }
+  return { names: [], values: [], groups: null }
 }
 
-/** Every value given for `name`, in order; undefined when it has none. */
-export function valuesOf(fields: GoogleFields, name: string): string[] | undefined {
+/** The first value given for `name`, empty or not; null when it has none. */
+export function firstGivenValue(fields: GoogleFields, name: string): string | null {
   const index = fields.names.indexOf(name)
-  return index === -1 ? undefined : fields.values[index]
+  if (index === -1) return null
+  const values = fields.values[index] as string | string[]
+  return typeof values === 'string' ? values : (values[0] as string)
+}
+
+/** The first non-empty value given for `name`; null when it has none. */
+export function firstValue(fields: GoogleFields, name: string): string | null {
+  const index = fields.names.indexOf(name)
+  return index === -1 ? null : firstNonEmpty(fields.values[index] as string | string[])
+}
+
+function firstNonEmpty(values: string | readonly string[]): string | null {
+  if (typeof values === 'string') return values === '' ? null : values
+  for (const value of values) if (value !== '') return value
+  return null
 }
 
 export function addValue(fields: GoogleFields, name: string, value: string): void {
   const index = fields.names.indexOf(name)
-  if (index !== -1) (fields.values[index] as string[]).push(value)
-  else {
+  if (index === -1) {
     fields.names.push(name)
-    fields.values.push([value])
+    fields.values.push(value)
+    return
   }
+  const values = fields.values[index] as string | string[]
+  if (typeof values === 'string') fields.values[index] = [values, value]
+  else values.push(value)
 }
 
 /** Replaces every value of `name` with `value` (a new name comes last). */
 export function setValue(fields: GoogleFields, name: string, value: string): void {
   const index = fields.names.indexOf(name)
-  if (index !== -1) fields.values[index] = [value]
+  if (index !== -1) fields.values[index] = value
   else {
     fields.names.push(name)
-    fields.values.push([value])
+    fields.values.push(value)
   }
 }
 
-// Fields that have a place of their own in FeedItem; everything else goes to attributes.
-const mappedFields = new Set([
+/** Adds one group of sub-fields (`[name, value, …]`) under `name`. */
+export function addGroup(fields: GoogleFields, name: string, group: string[]): void {
+  fields.groups ??= new Map()
+  const groups = fields.groups.get(name)
+  if (groups === undefined) fields.groups.set(name, [group])
+  else groups.push(group)
+}
+
+// Fields that have a place of their own in FeedItem, each read into its slot of an array (one
+// look-up per field, not a scan of the item's fields per name); everything else goes to attributes.
+const mappedFields = [
   'id',
   'item_group_id',
   'title',
@@ -75,7 +104,11 @@ const mappedFields = new Set([
   'availability',
   'availability_date',
   'shipping_weight',
-])
+] as const
+type MappedField = (typeof mappedFields)[number]
+const slotOf: ReadonlyMap<string, number> = new Map(mappedFields.map((name, slot) => [name, slot]))
+const slot = Object.fromEntries(slotOf) as Record<MappedField, number>
+const noValues: readonly (string | null)[] = mappedFields.map(() => null)
 
 // Google accepts several additional_image_link values in one field, comma-separated. Image URLs can
 // hold commas themselves (Cloudinary's "w_200,h_300"), so only a comma that starts a new URL splits.
@@ -90,16 +123,52 @@ export function splitImageLinks(text: string): string[] {
     .filter((url) => url !== '')
 }
 
-function firstValue(fields: GoogleFields, name: string): string | null {
-  const values = valuesOf(fields, name)
-  if (values === undefined) return null
-  for (const value of values) if (value !== '') return value
-  return null
+function addImageLinks(images: string[], text: string): void {
+  if (text.includes(',')) images.push(...splitImageLinks(text))
+  else {
+    const url = text.trim()
+    if (url !== '') images.push(url)
+  }
 }
 
-function anyLongerThan(values: readonly string[], limit: number): boolean {
+function anyLongerThan(values: string | readonly string[], limit: number): boolean {
+  if (typeof values === 'string') return values.length > limit
   for (const value of values) if (value.length > limit) return true
   return false
+}
+
+/**
+ * A nested field's groups as JSON text, `[{"country":"FR","price":"4.90 EUR"}]` (what
+ * JSON.stringify gives for the same groups as objects). Feeds repeat one shipping group on every
+ * item, so the text made last is reused when the groups are the same.
+ */
+function groupsText(groups: readonly string[][]): string {
+  if (sameGroups(groups, lastGroups)) return lastGroupsText
+  let text = '['
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g] as string[]
+    text += g === 0 ? '{' : ',{'
+    for (let k = 0; k < group.length; k += 2) {
+      text += `${k === 0 ? '' : ','}${JSON.stringify(group[k])}:${JSON.stringify(group[k + 1])}`
+    }
+    text += '}'
+  }
+  lastGroups = groups
+  lastGroupsText = `${text}]`
+  return lastGroupsText
+}
+let lastGroups: readonly string[][] = []
+let lastGroupsText = '[]'
+
+function sameGroups(a: readonly string[][], b: readonly string[][]): boolean {
+  if (a.length !== b.length) return false
+  for (let g = 0; g < a.length; g++) {
+    const x = a[g] as string[]
+    const y = b[g] as string[]
+    if (x.length !== y.length) return false
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false
+  }
+  return true
 }
 
 export function googleItemEvent(
@@ -109,33 +178,48 @@ export function googleItemEvent(
   limits: FieldLimits,
 ): FeedEvent {
   const reasons: string[] = []
-  const first = (name: string): string | null => firstValue(fields, name)
-
+  // The first non-empty value of each mapped field; the other fields as attributes (of no use
+  // when the item is rejected, but read in the same pass).
+  const found = noValues.slice()
+  let additionalImageLinks: string | string[] = []
+  const attributes: Record<string, string> = {}
   for (let f = 0; f < fields.names.length; f++) {
     const name = fields.names[f] as string
-    const values = fields.values[f] as string[]
+    const values = fields.values[f] as string | string[]
     const limit = name === 'title' ? limits.title : name === 'description' ? limits.description : limits.other
     // The XML reader keeps at most limit + 1 characters of a field, so the reason cannot give its length.
     if (anyLongerThan(values, limit)) reasons.push(`${name} is longer than ${limit} characters`)
+    const at = slotOf.get(name)
+    if (at !== undefined) {
+      found[at] = firstNonEmpty(values)
+      if (at === slot.additional_image_link) additionalImageLinks = values
+    } else if (typeof values === 'string') {
+      if (values !== '') attributes[name] = values
+    } else {
+      const present = values.filter((v) => v !== '')
+      if (present.length === 1) attributes[name] = present[0] as string
+      else if (present.length > 1) attributes[name] = JSON.stringify(present)
+    }
   }
-  for (const [name, groups] of fields.groups) {
+  for (const [name, groups] of fields.groups ?? []) {
     for (const group of groups) {
-      for (const sub of Object.keys(group)) {
-        if ((group[sub] as string).length > limits.other) {
-          reasons.push(`${name}.${sub} is longer than ${limits.other} characters`)
+      for (let k = 0; k < group.length; k += 2) {
+        if ((group[k + 1] as string).length > limits.other) {
+          reasons.push(`${name}.${group[k]} is longer than ${limits.other} characters`)
         }
       }
     }
+    attributes[name] = groupsText(groups)
   }
 
-  const id = first('id')
+  const id = found[slot.id] as string | null
   if (id === null) reasons.push('missing id')
-  const title = first('title')
+  const title = found[slot.title] as string | null
   if (title === null) reasons.push('missing title')
 
   let priceMinor = 0
   let currency = brandCurrency
-  const priceText = first('price')
+  const priceText = found[slot.price] as string | null
   if (priceText === null) reasons.push('missing price')
   else {
     const price = parsePriceWithCurrency('price', priceText, brandCurrency)
@@ -144,7 +228,7 @@ export function googleItemEvent(
   }
 
   let salePriceMinor: number | null = null
-  const saleText = first('sale_price')
+  const saleText = found[slot.sale_price] as string | null
   if (saleText !== null) {
     const sale = parsePriceWithCurrency('sale_price', saleText, brandCurrency)
     if (!sale.ok) reasons.push(sale.reason)
@@ -155,19 +239,19 @@ export function googleItemEvent(
 
   let saleStartsAt: Date | null = null
   let saleEndsAt: Date | null = null
-  const periodText = first('sale_price_effective_date')
+  const periodText = found[slot.sale_price_effective_date] as string | null
   if (periodText !== null) {
     const period = parseEffectivePeriod(periodText)
     if (period.ok) ({ startsAt: saleStartsAt, endsAt: saleEndsAt } = period.value)
     else reasons.push(period.reason)
   }
 
-  const gtin = first('gtin')
+  const gtin = found[slot.gtin] as string | null
   if (gtin !== null && !isValidGtin(gtin))
     reasons.push(`invalid GTIN ${quote(gtin)} (wrong length, not digits or bad check digit)`)
 
   let availability: FeedItem['availability'] = null
-  const availabilityText = first('availability')
+  const availabilityText = found[slot.availability] as string | null
   if (availabilityText !== null) {
     const parsed = parseAvailability(availabilityText)
     if (parsed.ok) availability = parsed.value
@@ -175,14 +259,14 @@ export function googleItemEvent(
   }
 
   let availabilityDate: Date | null = null
-  const availabilityDateText = first('availability_date')
+  const availabilityDateText = found[slot.availability_date] as string | null
   if (availabilityDateText !== null) {
     availabilityDate = parseInstant(availabilityDateText)
     if (availabilityDate === null) reasons.push(`malformed availability_date ${quote(availabilityDateText)}`)
   }
 
   let weightGrams: number | null = null
-  const weightText = first('shipping_weight')
+  const weightText = found[slot.shipping_weight] as string | null
   if (weightText !== null) {
     const weight = parseWeight('shipping_weight', weightText)
     if (weight.ok) weightGrams = weight.value
@@ -197,40 +281,26 @@ export function googleItemEvent(
   }
 
   const images: string[] = []
-  const imageLink = first('image_link')
+  const imageLink = found[slot.image_link] as string | null
   if (imageLink !== null) images.push(imageLink)
-  for (const text of valuesOf(fields, 'additional_image_link') ?? []) images.push(...splitImageLinks(text))
+  if (typeof additionalImageLinks === 'string') addImageLinks(images, additionalImageLinks)
+  else for (const text of additionalImageLinks) addImageLinks(images, text)
 
-  const attributes: Record<string, string> = {}
-  for (let f = 0; f < fields.names.length; f++) {
-    const name = fields.names[f] as string
-    const values = fields.values[f] as string[]
-    if (mappedFields.has(name)) continue
-    if (values.length === 1) {
-      if (values[0] !== '') attributes[name] = values[0] as string
-      continue
-    }
-    const present = values.filter((v) => v !== '')
-    if (present.length === 1) attributes[name] = present[0] as string
-    else if (present.length > 1) attributes[name] = JSON.stringify(present)
-  }
-  for (const [name, groups] of fields.groups) attributes[name] = JSON.stringify(groups)
-
-  const productType = first('product_type')
+  const productType = found[slot.product_type] as string | null
   const item: FeedItem = {
     line,
     id: id as string,
-    groupId: first('item_group_id') ?? (id as string),
+    groupId: found[slot.item_group_id] ?? (id as string),
     title,
-    description: first('description'),
+    description: found[slot.description] as string | null,
     categoryPath: productType === null ? null : normaliseCategoryPath(productType),
-    link: first('link'),
+    link: found[slot.link] as string | null,
     images,
-    size: first('size'),
-    colour: first('color'),
+    size: found[slot.size] as string | null,
+    colour: found[slot.color] as string | null,
     gtin,
-    mpn: first('mpn'),
-    brandName: first('brand'),
+    mpn: found[slot.mpn] as string | null,
+    brandName: found[slot.brand] as string | null,
     priceMinor,
     currency,
     salePriceMinor,

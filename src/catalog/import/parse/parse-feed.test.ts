@@ -277,6 +277,43 @@ describe('parseFeed: Google RSS', () => {
     }
   })
 
+  it('writes nested groups as JSON text item by item, and reads repeated prices and weights afresh for each field', async () => {
+    const shipping = (country: string, price: string) =>
+      `<g:shipping><g:country>${country}</g:country><g:price>${price}</g:price></g:shipping>`
+    const item = (id: string, price: string, rest: string) =>
+      `<item><g:id>${id}</g:id><g:title>T</g:title><g:price>${price}</g:price>${rest}</item>`
+    const xml = `<?xml version="1.0"?>
+<rss version="2.0" xmlns:g="${googleNamespace}">
+<channel>
+${item('A', '10.00 EUR', `${shipping('FR', '4.90 EUR')}<g:shipping_weight>1 kg</g:shipping_weight>`)}
+${item('B', '10.00 EUR', `${shipping('FR', '4.90 EUR')}<g:shipping_weight>1 kg</g:shipping_weight>`)}
+${item('C', '10.00 EUR', `${shipping('FR', '4.90 EUR')}${shipping('BE', '6.00 EUR')}<g:sale_price>10.00 EUR</g:sale_price>`)}
+${item('D', '12.00 EUR', '<g:shipping><g:country>FR</g:country><g:price>1 EUR</g:price><g:country>"DE"</g:country></g:shipping>')}
+${item('E', '10.00 USD', `${shipping('FR', '4.90 EUR')}<g:shipping_weight>1 kg</g:shipping_weight>`)}
+${item('F', '10.00 EUR', `${shipping('FR', '4.90 EUR')}<g:shipping_weight>2 lb</g:shipping_weight>`)}
+</channel>
+</rss>
+`
+    const { items, rejections } = await collect(chunked(Buffer.from(xml), 64))
+    assert.deepEqual(
+      items.map((i) => [i.id, i.priceMinor, i.weightGrams, i.attributes.shipping]),
+      [
+        ['A', 1000, 1000, '[{"country":"FR","price":"4.90 EUR"}]'],
+        ['B', 1000, 1000, '[{"country":"FR","price":"4.90 EUR"}]'],
+        // A sub-field given twice keeps its first place and its last value, as JSON.stringify of an object would.
+        ['D', 1200, null, '[{"country":"\\"DE\\"","price":"1 EUR"}]'],
+        ['F', 1000, 907, '[{"country":"FR","price":"4.90 EUR"}]'],
+      ],
+    )
+    assert.deepEqual(
+      rejections.map((r) => [r.itemId, r.reason]),
+      [
+        ['C', 'sale_price "10.00 EUR" is not below the price "10.00 EUR"'],
+        ['E', 'price in USD but the brand sells in EUR'],
+      ],
+    )
+  })
+
   it('reads a Latin-1 feed as declared', async () => {
     const { items } = await collect(fixture('latin1.xml'))
     assert.deepEqual(

@@ -3,7 +3,7 @@ import { declaredXmlEncoding, detectFormat } from './detect-format.ts'
 import { type FeedEvent, FeedStructureError, type ParseOptions } from './feed-item.ts'
 import { fieldLimits, knownCurrencies } from './field-values.ts'
 import { parseGoogleTsv } from './parse-google-tsv.ts'
-import { parseGoogleXml } from './parse-google-xml.ts'
+import { googleXmlReader } from './parse-google-xml.ts'
 import { parseShopifyCsv } from './parse-shopify-csv.ts'
 
 const headSize = 16 * 1024
@@ -36,13 +36,17 @@ export async function* parseFeed(input: ByteInput, options: ParseOptions): Async
 
   if (format === 'google-rss' || format === 'google-atom') {
     const encoding = textEncoding(declaredXmlEncoding(peeked.head))
-    const text = decodeText(peeked, encoding, maxBytes)
-    yield* parseGoogleXml(text, {
+    const reader = googleXmlReader({
       format,
       defaultCurrency: options.defaultCurrency,
       limits,
       maxDepth: options.maxDepth ?? 16,
     })
+    // Loops rather than yield*, which would wrap each array in an async iterator.
+    for await (const chunk of decodeText(peeked, encoding, maxBytes)) {
+      for (const event of reader.read(chunk)) yield event
+    }
+    for (const event of reader.end()) yield event
     return
   }
   const text = decodeText(peeked, 'utf-8', maxBytes)

@@ -1,10 +1,19 @@
 // Google Merchant XML feeds: RSS 2.0 (channel/item) and Atom (feed/entry), product fields in the g:
-// namespace. The scanner is fed chunk by chunk; the events one chunk produces are yielded before the
-// next chunk is read, so memory holds one chunk and one item at most.
+// namespace. The scanner is fed chunk by chunk; the events one chunk produces are yielded (by
+// parseFeed) before the next chunk is read, so memory holds one chunk and one item at most.
 import { atomNamespace, googleNamespace } from './detect-format.ts'
 import { type FeedEvent, type FeedFormat, FeedStructureError } from './feed-item.ts'
 import type { FieldLimits } from './field-values.ts'
-import { addValue, emptyFields, type GoogleFields, googleItemEvent, setValue, valuesOf } from './google-item.ts'
+import {
+  addGroup,
+  addValue,
+  emptyFields,
+  firstGivenValue,
+  firstValue,
+  type GoogleFields,
+  googleItemEvent,
+  setValue,
+} from './google-item.ts'
 import { XmlDoctypeError, XmlScanner, XmlSyntaxError } from './xml-scanner.ts'
 
 export interface XmlOptions {
@@ -39,12 +48,24 @@ interface FieldState {
   depth: number
   text: string
   cap: number
-  group: Record<string, string> | null
+  /** Sub-field names and values (`[name, value, …]`) when the field is a group (g:shipping). */
+  group: string[] | null
   subName: string | null
   subText: string
 }
 
-export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlOptions): AsyncGenerator<FeedEvent> {
+/** A Google XML feed read chunk by chunk: each call returns the events of what it was given, valid until the next call. */
+export interface GoogleXmlReader {
+  read(chunk: string): readonly FeedEvent[]
+  /** The end of the text: throws when the feed is truncated or has no root. */
+  end(): readonly FeedEvent[]
+}
+
+/**
+ * A reader rather than an async generator of its own: parseFeed yields its events directly, one
+ * async generator per event fewer (each costs promises and a trip through the microtask queue).
+ */
+export function googleXmlReader(options: XmlOptions): GoogleXmlReader {
   const events: FeedEvent[] = []
   const itemName = options.format === 'google-rss' ? 'item' : 'entry'
   const itemUri = options.format === 'google-rss' ? '' : atomNamespace
@@ -96,7 +117,7 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
       if (depth === item.depth + 1) {
         field = openField(fieldState, local, uri, attributes, depth, options.limits) ? fieldState : null
       } else if (field !== null && depth === field.depth + 1) {
-        field.group ??= {}
+        field.group ??= []
         field.subName = local
         field.subText = ''
       }
@@ -117,7 +138,7 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
     closeTag() {
       if (item !== null && field !== null) {
         if (depth === field.depth + 1 && field.group !== null && field.subName !== null) {
-          field.group[field.subName] = field.subText.trim()
+          setSubField(field.group, field.subName, field.subText.trim())
           field.subName = null
         } else if (depth === field.depth) {
           item.fieldCount++
@@ -152,19 +173,22 @@ export async function* parseGoogleXml(text: AsyncIterable<string>, options: XmlO
       throw error
     }
   }
-  for await (const chunk of text) {
-    write(chunk)
-    if (events.length > 0) {
-      // A loop rather than yield*, which wraps the array in an async iterator: less work per event.
-      for (const event of events) yield event
+  return {
+    read(chunk) {
       events.length = 0
-    }
+      write(chunk)
+      return events
+    },
+    end() {
+      events.length = 0
+      write(null)
+      if (!sawRoot) {
+        throw new FeedStructureError('not well-formed XML: the file has no root element', scanner.position().line, null)
+      }
+      if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
+      return events
+    },
   }
-  write(null)
-  if (!sawRoot)
-    throw new FeedStructureError('not well-formed XML: the file has no root element', scanner.position().line, null)
-  if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
-  for (const event of events) yield event
 }
 
 /** Sets `state` up for an item's child element; false when it is not a product field. */
@@ -193,9 +217,10 @@ function openField(
   state.subName = null
   state.subText = ''
   // Atom links are <link href="…"/>; only the alternate (default) one is the product page.
-  const href = attributes.href
-  const rel = attributes.rel ?? 'alternate'
-  if (plain && name === 'link' && href !== undefined) state.text = rel === 'alternate' ? href : ''
+  if (plain && name === 'link') {
+    const href = attributes.href
+    if (href !== undefined) state.text = (attributes.rel ?? 'alternate') === 'alternate' ? href : ''
+  }
   return true
 }
 
@@ -207,17 +232,26 @@ function closeField(item: ItemState, field: FieldState): void {
     return
   }
   if (field.group !== null) {
-    const groups = item.fields.groups.get(field.name) ?? []
-    groups.push(field.group)
-    item.fields.groups.set(field.name, groups)
+    addGroup(item.fields, field.name, field.group)
     return
   }
   addValue(item.fields, field.name, field.text.trim())
 }
 
+/** A sub-field given twice keeps its first place and its last value (as an object's key would). */
+function setSubField(group: string[], name: string, value: string): void {
+  for (let k = 0; k < group.length; k += 2) {
+    if (group[k] === name) {
+      group[k + 1] = value
+      return
+    }
+  }
+  group.push(name, value)
+}
+
 function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
   if (item.fieldCount > maxFieldsPerItem) {
-    const id = valuesOf(item.fields, 'id')?.[0] ?? null
+    const id = firstGivenValue(item.fields, 'id')
     return {
       kind: 'rejection',
       rejection: {
@@ -228,7 +262,7 @@ function finishItem(item: ItemState, options: XmlOptions): FeedEvent {
     }
   }
   for (const [name, value] of item.plain ?? []) {
-    if (!valuesOf(item.fields, name)?.some((v) => v !== '')) setValue(item.fields, name, value)
+    if (firstValue(item.fields, name) === null) setValue(item.fields, name, value)
   }
   return googleItemEvent(item.line, item.fields, options.defaultCurrency, options.limits)
 }
