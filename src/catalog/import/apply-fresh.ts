@@ -253,25 +253,26 @@ async function insertBatch(
   for (const run of runs) {
     for (const [position, item] of keptItems(run).entries()) {
       variants.push(
+        // Null fields are left out (undefined): json_to_recordset reads a missing key as null.
         JSON.stringify({
           id: nextId(),
           g: item.groupId,
           n: position,
           i: item.itemId,
-          z: item.size,
-          co: item.colour,
-          gt: item.gtin,
+          z: item.size ?? undefined,
+          co: item.colour ?? undefined,
+          gt: item.gtin ?? undefined,
           p: item.priceMinor,
-          ca: item.compareAtMinor,
-          w: item.weightGrams,
-          li: item.link,
-          m: item.mpn,
-          av: item.availability,
-          ad: item.availabilityDate?.toISOString() ?? null,
-          oh: item.onHand,
-          sp: item.salePriceMinor,
-          ss: item.saleStartsAt?.toISOString() ?? null,
-          se: item.saleEndsAt?.toISOString() ?? null,
+          ca: item.compareAtMinor ?? undefined,
+          w: item.weightGrams ?? undefined,
+          li: item.link ?? undefined,
+          m: item.mpn ?? undefined,
+          av: item.availability ?? undefined,
+          ad: item.availabilityDate?.toISOString(),
+          oh: item.onHand ?? undefined,
+          sp: item.salePriceMinor ?? undefined,
+          ss: item.saleStartsAt?.toISOString(),
+          se: item.saleEndsAt?.toISOString(),
         }),
       )
     }
