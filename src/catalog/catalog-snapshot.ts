@@ -7,6 +7,7 @@ import { salePlans } from '../pricing/sale-plans.ts'
 import { catalogReader } from './catalog-reader.ts'
 import type { ProductCard, ProductImage, Variant } from './product.ts'
 import { sortSizes } from './queries.ts'
+import { stockBits } from './search/stock-bits.ts'
 
 /**
  * The in-memory read model of shopper listings and product pages: per brand, every ACTIVE product
@@ -488,6 +489,30 @@ export function productCard(
 
 export function distinct(values: ReadonlyArray<string | null>): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))]
+}
+
+/**
+ * Units available per variant of an active product, in the snapshot's variant order (the product
+ * page's), from the same in-memory maps the page is built from; null when the product is not in the
+ * brand's active catalog. What a cached product page keys its stock on (src/storefront).
+ */
+export async function productAvailability(ctx: BrandCtx, productId: string): Promise<number[] | null> {
+  const snapshots = catalogSnapshots(ctx.db)
+  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const product = catalog.byId.get(productId)
+  return product ? product.variants.map((v) => available.get(v.id) ?? 0) : null
+}
+
+/**
+ * Which variants of the brand have units available, as a number that moves when one sells out or
+ * comes back (stock-bits.ts): listings show stock only as "in stock or not" (cards, the in-stock
+ * filter and its facet), so a cached listing keyed on it is rebuilt when that moves, not each time
+ * the counts are re-read.
+ */
+export async function stockGeneration(ctx: BrandCtx): Promise<number> {
+  const snapshots = catalogSnapshots(ctx.db)
+  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  return stockBits(catalog, available).generation
 }
 
 /**

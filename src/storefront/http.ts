@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { BrandCtx } from '../brands/brand.ts'
+import type { Brand, BrandCtx } from '../brands/brand.ts'
 import type { BrandDirectory } from '../brands/brand-directory.ts'
 import { cacheVersion } from '../catalog/catalog-snapshot.ts'
 import type { PaymentProvider } from '../checkout/index.ts'
@@ -29,6 +30,33 @@ export const privateNoStore = 'private, no-store'
  */
 export const sharedPageCacheControl = 'public, max-age=0, s-maxage=2, stale-while-revalidate=30'
 export const stockFreshnessMs = 2000
+/**
+ * A page whose cache key holds the stock it shows (a product page: its variants' counts as shown;
+ * a listing: which variants are in stock) is rebuilt when that stock moves, when the brand's
+ * settings change (settingsStamp) or its catalog or prices do (cacheVersion), so it need not
+ * expire with the stock map every 2 s: a shop page asked less often than that was rebuilt on
+ * nearly every request (the rehearsal's shops that were not surging: 60–70 % of their product and
+ * listing requests). This bound only caps what an input the key misses could leave behind.
+ */
+export const stockKeyedPageMaxAgeMs = 60_000
+
+const settingsStamps = new WeakMap<Brand, string>()
+
+/**
+ * A short digest of a brand's shop settings (theme, labels, shipping, hosts…; not its catalog
+ * version, which keys apart): a key holding it moves when the settings do. The brand directory
+ * hands out a new object on every reload (a NOTIFY, its 30-s safety refresh), so the digest is
+ * taken once per object, and a reload that changed nothing leaves cached pages valid.
+ */
+export function settingsStamp(brand: Brand): string {
+  let stamp = settingsStamps.get(brand)
+  if (stamp === undefined) {
+    const settings = JSON.stringify({ ...brand, catalogVersion: null })
+    stamp = createHash('sha1').update(settings).digest('base64url').slice(0, 16)
+    settingsStamps.set(brand, stamp)
+  }
+  return stamp
+}
 
 export const cartCookie = 'cart'
 export const cartCountCookie = 'cart_count'
@@ -66,6 +94,7 @@ export async function sendCachedPage(
   key: string,
   build: () => Promise<string>,
   contentType = htmlType,
+  maxAgeMs = stockFreshnessMs,
 ): Promise<FastifyReply> {
   const { brand } = shop
   if (request.previewAt) {
@@ -78,7 +107,7 @@ export async function sendCachedPage(
   const now = requestInstant(request)
   const version = await cacheVersion({ db: deps.db, brand, now, actor: { kind: 'shopper' }, log: request.log })
   const cacheKey = `storefront:${brand.id}:${version}:${shop.origin}:${key}`
-  const entry = await deps.cache.getOrBuild(cacheKey, stockFreshnessMs, now.getTime(), async () => ({
+  const entry = await deps.cache.getOrBuild(cacheKey, maxAgeMs, now.getTime(), async () => ({
     body: await build(),
     contentType,
   }))

@@ -21,6 +21,11 @@ export interface VariantIndex {
 export interface StockBits {
   /** 1 when the variant has units available. */
   bits: Uint8Array
+  /**
+   * Moves when the bits do (a variant sold out or back in stock), unique across snapshots: what a
+   * cached listing keys its stock on. A refreshed map that left every bit as it was keeps it.
+   */
+  generation: number
 }
 
 const indexes = new WeakMap<CatalogSnapshot, VariantIndex>()
@@ -103,7 +108,7 @@ export function stockBits(catalog: CatalogSnapshot, available: ReadonlyMap<strin
   if (!previous || variants < syncBuildLimit) {
     const bits = new Uint8Array(variants)
     fill(catalog, available, bits, 0, catalog.products.length)
-    return keep(catalog, byCatalog, { bits })
+    return keep(catalog, byCatalog, bits)
   }
   if (!building.has(available)) {
     building.add(available)
@@ -113,7 +118,7 @@ export function stockBits(catalog: CatalogSnapshot, available: ReadonlyMap<strin
       const to = Math.min(catalog.products.length, from + productsPerTurn)
       fill(catalog, available, bits, from, to)
       if (to < catalog.products.length) setImmediate(step, to)
-      else keep(catalog, target, { bits })
+      else keep(catalog, target, bits)
     }
     setImmediate(step, 0)
   }
@@ -123,7 +128,14 @@ export function stockBits(catalog: CatalogSnapshot, available: ReadonlyMap<strin
 const latest = new WeakMap<CatalogSnapshot, StockBits>()
 const building = new WeakSet<ReadonlyMap<string, number>>()
 
-function keep(catalog: CatalogSnapshot, byCatalog: WeakMap<CatalogSnapshot, StockBits>, stock: StockBits): StockBits {
+let lastGeneration = 0
+/** A Buffer over the same memory (no copy), for its native comparison. */
+const bytesOf = (bits: Uint8Array) => Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength)
+
+function keep(catalog: CatalogSnapshot, byCatalog: WeakMap<CatalogSnapshot, StockBits>, bits: Uint8Array): StockBits {
+  const previous = latest.get(catalog)
+  const same = previous !== undefined && bytesOf(previous.bits).equals(bytesOf(bits))
+  const stock = { bits, generation: same ? previous.generation : ++lastGeneration }
   byCatalog.set(catalog, stock)
   latest.set(catalog, stock)
   return stock

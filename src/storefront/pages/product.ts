@@ -49,6 +49,18 @@ export function productView(product: ProductDetail, language: string, colour: st
   }
 }
 
+/** At or below this many units a size says "only N left". */
+const fewLeft = 3
+
+/**
+ * A variant's stock as this page shows it: sold out, "only 1, 2 or 3 left", or in stock (4 for any
+ * more). A cached product page keys on these values, so every use of `available` here must depend
+ * on it only through them.
+ */
+export function stockAsShown(available: number): number {
+  return Math.min(Math.max(available, 0), fewLeft + 1)
+}
+
 export function productPage(shop: Shop, view: ProductView): string {
   const { t, brand, origin } = shop
   const { product, selected } = view
@@ -126,14 +138,14 @@ function sizePicker(shop: Shop, group: ColourGroup, basePrice: number): SafeHtml
     (v) =>
       html`<input type="radio" name="variantId" id="v-${v.id}" value="${v.id}" required${v.available === 0 ? html` disabled` : ''}><label for="v-${v.id}">${v.size ?? t.oneSize}${
         v.priceMinor !== basePrice ? html` <small>${price(shop, v.priceMinor, v.compareAtMinor)}</small>` : ''
-      }${v.available === 0 ? html` <small>(${t.soldOut})</small>` : v.available <= 3 ? html` <small>(${t.onlyLeft(v.available)})</small>` : ''}</label>`,
+      }${v.available === 0 ? html` <small>(${t.soldOut})</small>` : v.available <= fewLeft ? html` <small>(${t.onlyLeft(v.available)})</small>` : ''}</label>`,
   )}</div></fieldset>`
 }
 
 function stockNote(shop: Shop, available: number): SafeHtml {
   const { t } = shop
   if (available === 0) return html`<small>(${t.soldOut})</small>`
-  if (available <= 3) return html`<small>(${t.onlyLeft(available)})</small>`
+  if (available <= fewLeft) return html`<small>(${t.onlyLeft(available)})</small>`
   return html`<small>(${t.inStock})</small>`
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { brandLanguage } from '../../brands/brand.ts'
+import { type BrandCtx, brandLanguage } from '../../brands/brand.ts'
+import { productAvailability, stockGeneration } from '../../catalog/catalog-snapshot.ts'
 import { brandCollections, collectionBySlug, searchCollection } from '../../catalog/collections/index.ts'
 import {
   getProductDetail,
@@ -10,12 +11,21 @@ import {
 } from '../../catalog/index.ts'
 import { NotFound } from '../../platform/errors.ts'
 import type { CategoryNode } from '../categories.ts'
-import { type StorefrontDeps, sendCachedPage, sendPrivatePage, shopFor } from '../http.ts'
+import {
+  htmlType,
+  type StorefrontDeps,
+  sendCachedPage,
+  sendPrivatePage,
+  settingsStamp,
+  shopFor,
+  stockFreshnessMs,
+  stockKeyedPageMaxAgeMs,
+} from '../http.ts'
 import { first, type ListingParams, listingPairs, parseListingParams, type Query } from '../listing-params.ts'
 import { operatorIndexPage } from '../pages/errors.ts'
 import { homePage } from '../pages/home.ts'
 import { listingPage } from '../pages/listing.ts'
-import { productPage, productView } from '../pages/product.ts'
+import { productPage, productView, stockAsShown } from '../pages/product.ts'
 import { robotsTxt, sitemapXml } from '../seo.ts'
 import { productIdFromHandle, queryString } from '../urls.ts'
 
@@ -58,8 +68,9 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
     const category = shop.categories.byUrl.get(url.toLowerCase())
     if (!category) throw new NotFound('Category')
     const params = parseListingParams(request.query as Query, ctx.brand.currency)
-    const key = `category:${category.url}${queryString(listingPairs(params))}`
-    return sendCachedPage(request, reply, deps, shop, key, async () => {
+    const { stock, maxAgeMs } = await listingStock(ctx, params)
+    const key = `category:${category.url}${queryString(listingPairs(params))}:${stock}`
+    const build = async () => {
       const [result, collections] = await Promise.all([
         searchProducts(ctx, { ...listingQuery(params), category: category.path }),
         brandCollections(ctx),
@@ -74,20 +85,23 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
       )
       const view = { category, ancestors: ancestorsOf(shop.categories.byUrl, category), basePath: category.url }
       return listingPage(shop, { ...view, params, result, facets: result.facets!, collections: related })
-    })
+    }
+    return sendCachedPage(request, reply, deps, shop, key, build, htmlType, maxAgeMs)
   })
 
   app.get('/search', async (request, reply) => {
     const { ctx, shop } = await shopFor(request, deps)
     const params = parseListingParams(request.query as Query, ctx.brand.currency)
-    const key = `search${queryString(listingPairs(params))}`
-    return sendCachedPage(request, reply, deps, shop, key, async () => {
+    const { stock, maxAgeMs } = await listingStock(ctx, params)
+    const key = `search${queryString(listingPairs(params))}:${stock}`
+    const build = async () => {
       const result: SearchProductsResult = params.q
         ? await searchProducts(ctx, listingQuery(params))
         : { items: [], total: 0, page: 1, pageSize, sort: 'relevance', nextCursor: null }
       const facets = result.facets ?? noFacets
       return listingPage(shop, { category: null, ancestors: [], basePath: '/search', params, result, facets })
-    })
+    }
+    return sendCachedPage(request, reply, deps, shop, key, build, htmlType, maxAgeMs)
   })
 
   app.get('/collections/:slug', async (request, reply) => {
@@ -108,12 +122,18 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
     const id = productIdFromHandle((request.params as { handle: string }).handle)
     if (!id) throw new NotFound('Product')
     const colour = first((request.query as Query).colour).slice(0, 100)
-    return sendCachedPage(request, reply, deps, shop, `product:${id}:${colour}`, async () => {
+    // Keyed on the stock it shows, a product page is rebuilt when that moves, not every 2 s.
+    const available = await productAvailability(ctx, id)
+    const stock = available?.map(stockAsShown).join('') ?? '-'
+    const key = `product:${id}:${colour}:${stock}:${settingsStamp(ctx.brand)}`
+    const maxAgeMs = available === null ? stockFreshnessMs : stockKeyedPageMaxAgeMs
+    const build = async () => {
       const product = await getProductDetail(ctx, id)
       const view = product ? productView(product, brandLanguage(ctx.brand), colour || undefined) : null
       if (!view) throw new NotFound('Product')
       return productPage(shop, view)
-    })
+    }
+    return sendCachedPage(request, reply, deps, shop, key, build, htmlType, maxAgeMs)
   })
 
   app.get('/sitemap.xml', async (request, reply) => {
@@ -141,6 +161,19 @@ export async function catalogPages(app: FastifyInstance, deps: StorefrontDeps): 
       'text/plain; charset=utf-8',
     )
   })
+}
+
+/**
+ * What a category or search page keys its stock on, and how long it may then be kept. It shows
+ * stock only as "in stock or not" (cards, the in-stock filter and its facet), so it keys on the
+ * brand's stock generation and the settings stamp, and is rebuilt when either moves rather than
+ * every 2 s. Sorted by best-selling it also follows the sales ranking, which the key does not
+ * hold: that order keeps the 2 s lifetime.
+ */
+async function listingStock(ctx: BrandCtx, params: ListingParams): Promise<{ stock: string; maxAgeMs: number }> {
+  if (params.sort === 'best-selling') return { stock: '', maxAgeMs: stockFreshnessMs }
+  const generation = await stockGeneration(ctx)
+  return { stock: `${generation}:${settingsStamp(ctx.brand)}`, maxAgeMs: stockKeyedPageMaxAgeMs }
 }
 
 const noFacets = { sizes: [], colours: [], priceBands: [], inStock: 0, priceMinMinor: null, priceMaxMinor: null }

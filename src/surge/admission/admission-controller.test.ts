@@ -106,7 +106,7 @@ describe('admission control', () => {
     assert.equal(c.inflightCount, 0)
   })
 
-  test('requests served within one turn of the event loop: beyond a turn’s budget they queue, fairest brand first next turn', async () => {
+  test('requests served within one turn of the event loop: beyond a turn’s budget they queue, fairest brand first next turn; two per brand pass beyond it', async () => {
     const c = new AdmissionController({ maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000 })
     // A worker at full CPU on cached pages: each request is admitted and answered before the next
     // one is read, so nothing is ever in flight — yet the turn's budget runs out.
@@ -114,11 +114,17 @@ describe('admission control', () => {
     assert.equal(c.inflightCount, 0)
     const order: string[] = []
     const surging = [1, 2, 3].map((i) => track(order, `surging-${i}`, queued(c.acquire('surging', 'browse'))))
+    // A brand gets two requests per turn in beyond the budget (its shoppers do not wait behind the
+    // surge's); its third one in the same turn queues.
+    admitted(c.acquire('quiet', 'browse')).release()
+    admitted(c.acquire('quiet', 'browse')).release()
     const quiet = track(order, 'quiet', queued(c.acquire('quiet', 'browse')))
-    assert.equal(c.queuedCount, 4, 'visible to the queue, where fair share and timeouts apply')
+    // Crawlers never pass beyond the budget.
+    const crawler = track(order, 'crawler', queued(c.acquire('crawled', 'bot')))
+    assert.equal(c.queuedCount, 5, 'visible to the queue, where fair share and timeouts apply')
     // The next turn admits from the queue; the brand surging had more admitted, the quiet one goes first.
-    for (const a of await Promise.all([quiet, ...surging])) if (a.admitted) a.release()
-    assert.deepEqual(order, ['quiet', 'surging-1', 'surging-2', 'surging-3'])
+    for (const a of await Promise.all([quiet, ...surging, crawler])) if (a.admitted) a.release()
+    assert.deepEqual(order, ['quiet', 'crawler', 'surging-1', 'surging-2', 'surging-3'])
     // A new turn has its full budget again.
     await new Promise((resolve) => setImmediate(resolve))
     admitted(c.acquire('quiet', 'browse')).release()
