@@ -147,7 +147,7 @@ describe('a first import applies while it reads', () => {
 
   test('a duplicate id or a split product: the first import reads the feed again the usual way and ends the same', async () => {
     const rows = []
-    for (let n = 0; n < 1500; n++) rows.push(item(`F${n}`, 'S', n === 5 ? { price: 'gratuit' } : {}))
+    for (let n = 0; n < 2500; n++) rows.push(item(`F${n}`, 'S', n === 5 ? { price: 'gratuit' } : {}))
     rows.push({ ...item('F3', 'M'), id: 'F1-S', price: '1.00 EUR' })
     const duplicates = await sameAsStaged(tsvFeed(rows))
     // The first reading's rejection is not kept twice.
@@ -155,14 +155,14 @@ describe('a first import applies while it reads', () => {
       duplicates.content.rejections.map((r) => r.slice(0, 2)),
       [
         [7, 'F5-S'],
-        [1502, 'F1-S'],
+        [2502, 'F1-S'],
       ],
     )
     assert.equal(duplicates.content.rejections[1]?.[2], 'duplicate id, first seen at line 3')
     assert.deepEqual(duplicates.lines.includes(startsOver), appliesWhileReading)
     assert.equal(duplicates.lines.includes(applied), false)
 
-    // F0 comes back 1,200 lines later (another batch): the product must be applied whole, in file order.
+    // F0 comes back 2,500 lines later (another batch): the product must be applied whole, in file order.
     rows.push(item('F0', 'XL', { title: 'Un autre titre, ignoré', image_link: 'https://cdn.example/F0-xl.jpg' }))
     const split = await sameAsStaged(tsvFeed(rows))
     const f0 = split.content.variants.filter((v) => v.reference === 'F0').map((v) => [v.sku, v.position])
@@ -191,17 +191,17 @@ describe('a first import applies while it reads', () => {
 
   test('a truncated file or a dry run leaves the catalog empty; the rejections are kept', async () => {
     const rows = []
-    for (let n = 0; n < 2500; n++) rows.push(item(`P${n}`, 'S', n === 7 ? { price: 'gratuit' } : {}))
+    for (let n = 0; n < 4500; n++) rows.push(item(`P${n}`, 'S', n === 7 ? { price: 'gratuit' } : {}))
     const text = tsvFeed(rows)
     const ctx = await createTestBrand(db)
 
     const dry = await importText(ctx, text, { dryRun: true })
     assert.equal(dry.status, 'succeeded')
-    assert.deepEqual([dry.counts.created, dry.counts.variantsCreated, dry.counts.rejected], [2499, 2499, 1])
+    assert.deepEqual([dry.counts.created, dry.counts.variantsCreated, dry.counts.rejected], [4499, 4499, 1])
     assert.equal((await catalogSnapshot(ctx)).products.length, 0)
 
-    // Not well-formed after 2,000 items (two batches applied): the run fails and nothing stays.
-    const broken = `${text.split('\n').slice(0, 2001).join('\n')}\nP-x\t"unterminated\n`
+    // Not well-formed after 4,000 items (two batches applied): the run fails and nothing stays.
+    const broken = `${text.split('\n').slice(0, 4001).join('\n')}\nP-x\t"unterminated\n`
     const failed = await importText(ctx, broken)
     assert.equal(failed.status, 'failed')
     assert.match(failed.error?.reason ?? '', /quote|line|unterminated|column/i)

@@ -13,6 +13,13 @@ import type { ImportMode } from './runs.ts'
 import type { StagingItem } from './staging-document.ts'
 import type { StagedItem } from './validate-item.ts'
 
+/**
+ * Items per statement of a first import: twice staging's batch (stage-items.ts), for ~5 % less of
+ * the transaction's time in per-statement work (planning, the statement triggers). It holds the
+ * items of about two batches: peak RSS 231 MB at 1,000,000 items, against 201 MB with 1,000.
+ */
+export const freshBatchSize = 2000
+
 /** The items of one product, consecutive in the file. */
 export interface ProductRun {
   groupId: string

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
-import type { FreshApply, ProductRun } from './apply-fresh.ts'
+import { type FreshApply, freshBatchSize, type ProductRun } from './apply-fresh.ts'
 import { contentRecord, productHash } from './content-hash.ts'
 import { brandHasProducts, type KnownProduct, knownProducts, looksUnchanged } from './known-products.ts'
 import type { FeedEvent } from './parse/index.ts'
@@ -82,6 +82,7 @@ export async function stageFeed(
   // connection, batch k while batch k+1 is parsed, never further ahead. Once it hands over, the rest
   // of the feed is not worth reading: the run starts over (import-feed.ts).
   let freshLast: Promise<unknown> = Promise.resolve()
+  const batchSize = fresh === null ? stageBatchSize : freshBatchSize
   const handedOver = () => fresh !== null && fresh.handedOver !== null
   // The stored hashes of a batch's products are asked for as soon as the batch is cut, while the
   // batch before it is still being written (another connection of the pool).
@@ -139,7 +140,7 @@ export async function stageFeed(
       // A generated or in-memory feed never waits on I/O: its items come through microtasks only, which
       // would leave the database's answer to the batch in flight unread until this loop awaits it.
       if (inFlight && result.itemsRead % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
-      if (runItems + rejections.length >= stageBatchSize) {
+      if (runItems + rejections.length >= batchSize) {
         if (handedOver()) break
         // Parsing runs ahead of the database by at most one batch.
         const known = lookUpKnown(runs)
