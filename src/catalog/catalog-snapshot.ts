@@ -491,14 +491,19 @@ export function distinct(values: ReadonlyArray<string | null>): string[] {
   return [...new Set(values.filter((v): v is string => v !== null))]
 }
 
+/** The brand's active catalog and the units available per variant, both as held in memory. */
+export function catalogWithStock(ctx: BrandCtx): Promise<[CatalogSnapshot, ReadonlyMap<string, number>]> {
+  const snapshots = catalogSnapshots(ctx.db)
+  return Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+}
+
 /**
  * Units available per variant of an active product, in the snapshot's variant order (the product
  * page's), from the same in-memory maps the page is built from; null when the product is not in the
  * brand's active catalog. What a cached product page keys its stock on (src/storefront).
  */
 export async function productAvailability(ctx: BrandCtx, productId: string): Promise<number[] | null> {
-  const snapshots = catalogSnapshots(ctx.db)
-  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const [catalog, available] = await catalogWithStock(ctx)
   const product = catalog.byId.get(productId)
   return product ? product.variants.map((v) => available.get(v.id) ?? 0) : null
 }
@@ -510,8 +515,7 @@ export async function productAvailability(ctx: BrandCtx, productId: string): Pro
  * the counts are re-read.
  */
 export async function stockGeneration(ctx: BrandCtx): Promise<number> {
-  const snapshots = catalogSnapshots(ctx.db)
-  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const [catalog, available] = await catalogWithStock(ctx)
   return stockBits(catalog, available).generation
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { BrandCtx } from '../brands/brand.ts'
 import { availableByVariant } from '../inventory/index.ts'
 import type { VariantRow } from '../platform/db/schema.ts'
-import { catalogSnapshots, productCard } from './catalog-snapshot.ts'
+import { catalogSnapshots, catalogWithStock, productCard } from './catalog-snapshot.ts'
 import type { ProductCard, ProductDetail, ProductImage, SellableVariant, Variant } from './product.ts'
 
 export interface ListProductsQuery {
@@ -87,8 +87,7 @@ export async function listProductCards(ctx: BrandCtx, query: ListProductsQuery):
  * variants too (the count query has no join), the page does not show them.
  */
 async function listActiveProductCards(ctx: BrandCtx, query: ListProductsQuery): Promise<ProductPage> {
-  const snapshots = catalogSnapshots(ctx.db)
-  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const [catalog, available] = await catalogWithStock(ctx)
   const scoped = catalog.inScope({ category: query.category })
   const from = Math.max(0, (query.page - 1) * query.pageSize)
   const items: ProductCard[] = []
@@ -149,8 +148,7 @@ export async function getProductDetail(
 }
 
 async function activeProductDetail(ctx: BrandCtx, productId: string): Promise<ProductDetail | null> {
-  const snapshots = catalogSnapshots(ctx.db)
-  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const [catalog, available] = await catalogWithStock(ctx)
   const product = catalog.byId.get(productId)
   if (!product) return null
   return {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { type BrandCtx, brandLanguage } from '../brands/brand.ts'
 import {
   type CatalogSnapshot,
-  catalogSnapshots,
+  catalogWithStock,
   localizedTitle,
   productCard,
   type SnapshotProduct,
@@ -72,8 +72,7 @@ const directSortLimit = 4_000
  * snapshot, so a filter, a sort or a facet costs no query. Card titles are in the brand's language.
  */
 export async function searchProducts(ctx: BrandCtx, query: SearchProductsQuery): Promise<SearchProductsResult> {
-  const snapshots = catalogSnapshots(ctx.db)
-  const [catalog, available] = await Promise.all([snapshots.catalog(ctx), snapshots.available(ctx)])
+  const [catalog, available] = await catalogWithStock(ctx)
   const language = brandLanguage(ctx.brand)
   // Text made only of punctuation is still a search (for nothing), not "no search".
   const hasText = (query.text ?? '').trim() !== ''

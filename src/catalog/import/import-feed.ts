@@ -138,28 +138,32 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
       return { ...counts, rejected: staged.rejected + untitled }
     }
 
+    // A guess was wrong: from the start, staging everything; what the first reading rejected is
+    // rejected again.
+    const readAgain = async (reopen: () => ImportFeedInput['input'], why: string): Promise<ImportCounts> => {
+      ctx.log.info({ runId, why }, 'import: reading the feed again, staging every item')
+      await clearStaging(ctx, ctx.brand.id, runId)
+      await clearRejections(ctx, runId)
+      const again = await stage(reopen(), null, false)
+      itemsRead = again.itemsRead
+      return applyStaged(again)
+    }
     // Two guesses save most of the work, and need the feed once more when they are wrong (so only
     // a feed that can be reopened makes them): a brand's first import applies while it reads
     // (apply-fresh.ts), and a product that looks unchanged is staged as its keys and hash only.
-    fresh = input.reopen ? await openFreshApply(ctx, runId, input.mode) : null
-    let staged = await stage(input.input, fresh, input.reopen !== undefined)
+    const { reopen } = input
+    fresh = reopen ? await openFreshApply(ctx, runId, input.mode) : null
+    const staged = await stage(input.input, fresh, reopen !== undefined)
     itemsRead = staged.itemsRead
     const appliedFresh = (await fresh?.finish(input.dryRun ?? false)) ?? null
-    let counts: ImportCounts | null = appliedFresh && { ...appliedFresh, rejected: staged.rejected }
-    if (counts === null) {
-      try {
-        if (fresh?.handedOver) throw new ReadAgain(fresh.handedOver)
-        counts = await applyStaged(staged)
-      } catch (error) {
-        if (!(error instanceof ReadAgain || error instanceof ThinProductToApply) || !input.reopen) throw error
-        // From the start, staging everything: what the first reading rejected is rejected again.
-        ctx.log.info({ runId, why: error.message }, 'import: reading the feed again, staging every item')
-        await clearStaging(ctx, ctx.brand.id, runId)
-        await clearRejections(ctx, runId)
-        staged = await stage(input.reopen(), null, false)
-        itemsRead = staged.itemsRead
-        counts = await applyStaged(staged)
-      }
+    let counts: ImportCounts
+    if (appliedFresh) counts = { ...appliedFresh, rejected: staged.rejected }
+    else if (reopen && fresh?.handedOver) counts = await readAgain(reopen, fresh.handedOver)
+    else {
+      counts = await applyStaged(staged).catch((error: unknown) => {
+        if (reopen && error instanceof ThinProductToApply) return readAgain(reopen, error.message)
+        throw error
+      })
     }
     outcome = { status: 'succeeded', itemsRead, counts, error: null }
   } catch (error) {
@@ -184,9 +188,6 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
   ctx.log.info({ runId, status: outcome.status, itemsRead, ...outcome.counts }, 'import run finished')
   return { runId, ...outcome }
 }
-
-/** A guess made while reading was wrong: the feed must be read again (see importFeed). */
-class ReadAgain extends Error {}
 
 function describeFailure(error: unknown): RunOutcome['error'] {
   if (error instanceof FeedStructureError) return { reason: error.reason, line: error.line, column: error.column }

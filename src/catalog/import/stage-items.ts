@@ -11,8 +11,6 @@ import { validateItem } from './validate-item.ts'
 export interface StageResult {
   /** Items and rejected lines the parser produced. */
   itemsRead: number
-  /** Items written to the staging table (none in a first import, which applies them itself). */
-  staged: number
   rejected: number
   /** Some valid item had no title (Shopify gives it on a product's first row only): see rejectUntitledProducts. */
   untitledItems: boolean
@@ -67,7 +65,7 @@ export async function stageFeed(
   onProgress: (itemsRead: number) => void | Promise<void> = () => {},
   { fresh = null, guessUnchanged = true }: StageOptions = {},
 ): Promise<StageResult> {
-  const result: StageResult = { itemsRead: 0, staged: 0, rejected: 0, untitledItems: false }
+  const result: StageResult = { itemsRead: 0, rejected: 0, untitledItems: false }
   let runs: GroupRun[] = []
   let runItems = 0
   let run: GroupRun | null = null
@@ -103,9 +101,7 @@ export async function stageFeed(
       freshLast = fresh.applyBatch(batchRuns)
       freshLast.catch(() => {}) // awaited by the next batch or at the end
     } else {
-      const { staged, losers } = await insertStaged(ctx, runId, mode, await known, batchRuns)
-      result.staged += staged
-      batchRejections.push(...losers)
+      batchRejections.push(...(await insertStaged(ctx, runId, mode, await known, batchRuns)))
     }
     result.rejected += batchRejections.length
     await insertRejections(ctx, runId, batchRejections)
@@ -173,8 +169,8 @@ export async function stageFeed(
 }
 
 /**
- * Inserts one batch; returns how many items it staged and the rejections of those that lost to an
- * earlier occurrence of their id. A Set finds the duplicates inside the batch; the primary key
+ * Inserts one batch; returns the rejections of the items that lost to an earlier occurrence of
+ * their id. A Set finds the duplicates inside the batch; the primary key
  * (ON CONFLICT DO NOTHING) those of an earlier batch: when fewer rows went in than were sent, one
  * look-up by the batch's ids (rare) tells the losers (the staged row is another item's) and the
  * winners' lines.
@@ -185,8 +181,8 @@ async function insertStaged(
   mode: ImportMode,
   known: Map<string, KnownProduct>,
   runs: GroupRun[],
-): Promise<{ staged: number; losers: ImportRejection[] }> {
-  if (runs.length === 0) return { staged: 0, losers: [] }
+): Promise<ImportRejection[]> {
+  if (runs.length === 0) return []
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
@@ -226,7 +222,7 @@ async function insertStaged(
     select count(*)::int as n from ins
   `.execute(ctx.db)
   const staged = Number(inserted.rows[0]?.n ?? 0)
-  if (staged === rows.length && losers.length === 0) return { staged, losers: [] }
+  if (staged === rows.length && losers.length === 0) return []
   const ids = [...new Set([...rows.items, ...losers].map((item) => item.itemId))]
   const firsts = await ctx.db
     .selectFrom('import_items')
@@ -241,14 +237,11 @@ async function insertStaged(
       if (first.get(item.itemId)?.seq !== item.seq) losers.push(item)
     }
   }
-  return {
-    staged,
-    losers: losers
-      .sort((a, b) => a.seq - b.seq)
-      .map((l) => ({
-        line: l.line,
-        itemId: l.itemId,
-        reason: `duplicate id, first seen at line ${first.get(l.itemId)?.line ?? '?'}`,
-      })),
-  }
+  return losers
+    .sort((a, b) => a.seq - b.seq)
+    .map((l) => ({
+      line: l.line,
+      itemId: l.itemId,
+      reason: `duplicate id, first seen at line ${first.get(l.itemId)?.line ?? '?'}`,
+    }))
 }

@@ -302,7 +302,7 @@ export interface ImportItemsTable {
   group_id: string
   /** md5 of the item's content (content-hash.ts). */
   item_hash: string | null
-  /** Set on an item staged without its columns (its product looked unchanged); null once rebuilt. */
+  /** No longer written: an item staged thin keeps its keys and hash only (stage-items.ts). */
   content: string | null
   title: string | null
   description: string | null
