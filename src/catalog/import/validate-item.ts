@@ -1,4 +1,3 @@
-import { isValidGtin } from '../gtin.ts'
 import type { FeedItem } from './parse/index.ts'
 
 /** An item as staged in import_items: the catalog's own shapes (effective prices, stock to set). */
@@ -47,6 +46,7 @@ const maxLink = 2000
  * scheduled price, one without means "on sale now" (price = sale price, compare-at = price).
  * Stock: a quantity sets on_hand (negative Shopify quantities count as 0); `out_of_stock` with no
  * quantity sets 0; otherwise on_hand is the ERP's business and is left alone.
+ * A GTIN is not checked again: every parser rejects an item whose GTIN is not valid (FeedItem.gtin).
  */
 export function validateItem(item: FeedItem, currency: string): StagedItem | { reason: string } {
   if (item.id.length === 0 || item.id.length > maxKey) return { reason: `id must be 1–${maxKey} characters` }
@@ -59,7 +59,6 @@ export function validateItem(item: FeedItem, currency: string): StagedItem | { r
   if (item.salePriceMinor !== null && !isMinor(item.salePriceMinor)) {
     return { reason: 'sale price must be a non-negative amount' }
   }
-  if (item.gtin !== null && !isValidGtin(item.gtin)) return { reason: `GTIN ${item.gtin} is not a valid GTIN` }
   if (item.weightGrams !== null && !(Number.isInteger(item.weightGrams) && item.weightGrams >= 0)) {
     return { reason: 'weight must be a non-negative number of grams' }
   }

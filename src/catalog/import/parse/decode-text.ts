@@ -36,8 +36,23 @@ export async function peek(input: ByteInput, size: number): Promise<PeekedInput>
 
 const bom = Buffer.from([0xef, 0xbb, 0xbf])
 
-/** Text chunks of the feed; `encoding` is a WHATWG label, 'utf-8' by default. The UTF-8 BOM is dropped. */
-export async function* decodeText(input: PeekedInput, encoding: string, maxBytes: number): AsyncGenerator<string> {
+/**
+ * The line the consumer of decodeText's chunks has reached: each chunk read whole before it asks for
+ * the next, it is the line the next chunk starts on.
+ */
+export type LinesRead = () => number
+
+/**
+ * Text chunks of the feed; `encoding` is a WHATWG label, 'utf-8' by default. The UTF-8 BOM is dropped.
+ * `linesRead`, when the consumer counts lines itself (the XML scanner does), places a UTF-8 error
+ * without the decoder counting every line a second time; a consumer that reads ahead (csv-parse) gives none.
+ */
+export async function* decodeText(
+  input: PeekedInput,
+  encoding: string,
+  maxBytes: number,
+  linesRead?: LinesRead,
+): AsyncGenerator<string> {
   let total = 0
   const chunks = (async function* () {
     if (input.head.length > 0) yield input.head
@@ -50,7 +65,7 @@ export async function* decodeText(input: PeekedInput, encoding: string, maxBytes
       yield chunk
     }
   })()
-  if (encoding === 'utf-8') yield* decodeUtf8(counted)
+  if (encoding === 'utf-8') yield* decodeUtf8(counted, linesRead)
   else {
     const decoder = new TextDecoder(encoding)
     for await (const chunk of counted) {
@@ -62,12 +77,12 @@ export async function* decodeText(input: PeekedInput, encoding: string, maxBytes
   }
 }
 
-async function* decodeUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+async function* decodeUtf8(chunks: AsyncIterable<Buffer>, linesRead: LinesRead | undefined): AsyncGenerator<string> {
   // Each piece decoded holds whole, validated characters, so this decoder keeps no state between
   // them; in streaming mode it is faster than Buffer#toString. ignoreBOM: a BOM left is text.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
   let offset = 0 // bytes of the file before `carry`
-  let lines = 1
+  let lines = 1 // counted here only without linesRead
   let carry: Buffer | null = null
   let first = true
   for await (const chunk of chunks) {
@@ -91,7 +106,7 @@ async function* decodeUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<string
       const bad = firstInvalidByte(complete)
       throw new FeedStructureError(
         `not valid UTF-8 at byte ${offset + bad}`,
-        lines + countNewlines(complete.subarray(0, bad)),
+        (linesRead?.() ?? lines) + countNewlines(complete.subarray(0, bad)),
         null,
       )
     }
@@ -99,13 +114,17 @@ async function* decodeUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<string
     if (complete.length > 0) {
       const text = decoder.decode(complete, { stream: true })
       // Counted in the text: String#indexOf is a cheaper call than Buffer#indexOf.
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines++
+      if (linesRead === undefined) for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines++
       yield text
     }
   }
   if (carry && carry.length > 0) {
     if (first && bom.subarray(0, carry.length).equals(carry)) return // a file holding only part of a BOM
-    throw new FeedStructureError(`not valid UTF-8 at byte ${offset}: the file ends inside a character`, lines, null)
+    throw new FeedStructureError(
+      `not valid UTF-8 at byte ${offset}: the file ends inside a character`,
+      linesRead?.() ?? lines,
+      null,
+    )
   }
 }
 

@@ -25,6 +25,10 @@ export interface FeedItem {
   images: string[]
   size: string | null
   colour: string | null
+  /**
+   * A valid GTIN (gtin.ts), or null: each reader rejects an item whose GTIN is not, with its own
+   * reason, and validateItem trusts it rather than checking every item a second time.
+   */
   gtin: string | null
   mpn: string | null
   /** Google `brand`, Shopify `Vendor`. */

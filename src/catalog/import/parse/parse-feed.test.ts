@@ -486,6 +486,41 @@ describe('parseFeed: Google Atom and TSV', () => {
     )
   })
 
+  it('lets no invalid GTIN through in any format (validateItem does not check it again)', async () => {
+    const rss = `<rss xmlns:g="${googleNamespace}"><channel><item><g:id>A</g:id><g:title>T</g:title><g:price>1 EUR</g:price><g:gtin>4006381333932</g:gtin></item><item><g:id>B</g:id><g:title>T</g:title><g:price>1 EUR</g:price><g:gtin>400638133393A</g:gtin></item><item><g:id>C</g:id><g:title>T</g:title><g:price>1 EUR</g:price><g:gtin>4006381333931</g:gtin></item></channel></rss>`
+    const tsv =
+      'id\ttitle\tprice\tgtin\nA\tT\t1 EUR\t4006381333932\nB\tT\t1 EUR\t400638133393A\nC\tT\t1 EUR\t4006381333931\n'
+    const csv =
+      'Handle,Title,Variant SKU,Variant Price,Variant Barcode\nh,T,A,1.00,4006381333932\nh,,B,1.00,SHOP-CODE-1\nh,,C,1.00,4006381333931\n'
+    for (const text of [rss, tsv]) {
+      const { items, rejections } = await collect(chunked(Buffer.from(text), 64))
+      assert.deepEqual(
+        rejections.map((r) => [r.itemId, r.reason]),
+        [
+          ['A', 'invalid GTIN "4006381333932" (wrong length, not digits or bad check digit)'],
+          ['B', 'invalid GTIN "400638133393A" (wrong length, not digits or bad check digit)'],
+        ],
+      )
+      assert.deepEqual(
+        items.map((i) => [i.id, i.gtin]),
+        [['C', '4006381333931']],
+      )
+    }
+    const { items, rejections } = await collect(chunked(Buffer.from(csv), 64))
+    assert.deepEqual(
+      rejections.map((r) => [r.itemId, r.reason]),
+      [['A', 'invalid GTIN "4006381333932" in Variant Barcode (bad check digit)']],
+    )
+    // A barcode without a GTIN's shape is a shop's own code: an attribute, never a GTIN.
+    assert.deepEqual(
+      items.map((i) => [i.id, i.gtin, i.attributes['Variant Barcode'] ?? null]),
+      [
+        ['B', null, 'SHOP-CODE-1'],
+        ['C', '4006381333931', null],
+      ],
+    )
+  })
+
   it('refuses a TSV header without the required columns', async () => {
     const { error } = await structureError(chunked(Buffer.from('id\ttitle\tlink\nA\tB\thttps://x\n'), 64))
     assert.equal(error.reason, 'the header is missing required columns: price')
@@ -778,6 +813,23 @@ describe('parseFeed: structural failures', () => {
     const { error } = await structureError(chunked(bad, 4))
     assert.equal(error.reason, `not valid UTF-8 at byte ${good.length + 5}`)
     assert.equal(error.line, 3)
+  })
+
+  it('refuses invalid UTF-8 in an XML feed at its line, whichever chunk it comes in', async () => {
+    // The XML decoder leaves line counting to the scanner: the line must not depend on where the
+    // chunks end (inside a text the scanner still holds, inside a tag, at a line end).
+    const good = Buffer.from(
+      `<?xml version="1.0"?>\n<rss xmlns:g="${googleNamespace}"><channel>\n<item>\n<g:id>A</g:id>\n<g:title>Caf`,
+    )
+    const bad = Buffer.concat([good, Buffer.from([0xe9]), Buffer.from('</g:title>\n</item>\n</channel></rss>\n')])
+    for (const size of [1, 3, 7, 16, 64, 4096]) {
+      const { error } = await structureError(chunked(bad, size))
+      assert.equal(error.reason, `not valid UTF-8 at byte ${good.length}`, `chunks of ${size}`)
+      assert.equal(error.line, 5, `chunks of ${size}`)
+    }
+    const { error } = await structureError(chunked(Buffer.concat([good, Buffer.from([0xc3])]), 5))
+    assert.equal(error.reason, `not valid UTF-8 at byte ${good.length}: the file ends inside a character`)
+    assert.equal(error.line, 5)
   })
 
   it('refuses a file that is not a feed, and an empty one', async () => {

@@ -43,7 +43,7 @@ export async function* parseFeed(input: ByteInput, options: ParseOptions): Async
       maxDepth: options.maxDepth ?? 16,
     })
     // Loops rather than yield*, which would wrap each array in an async iterator.
-    for await (const chunk of decodeText(peeked, encoding, maxBytes)) {
+    for await (const chunk of decodeText(peeked, encoding, maxBytes, reader.linesRead)) {
       for (const event of reader.read(chunk)) yield event
     }
     for (const event of reader.end()) yield event

@@ -59,6 +59,8 @@ export interface GoogleXmlReader {
   read(chunk: string): readonly FeedEvent[]
   /** The end of the text: throws when the feed is truncated or has no root. */
   end(): readonly FeedEvent[]
+  /** The line the text read so far ends on (see decodeText). */
+  linesRead(): number
 }
 
 /**
@@ -188,6 +190,7 @@ export function googleXmlReader(options: XmlOptions): GoogleXmlReader {
       if (depth > 0) fail(`truncated file: ${depth} element(s) still open at the end`)
       return events
     },
+    linesRead: () => scanner.linesRead(),
   }
 }
 

@@ -188,6 +188,17 @@ export class XmlScanner {
     return { line: this.line, column: offset - this.lineStart + 1 }
   }
 
+  /**
+   * The line the text given so far ends on (where the next chunk starts), without moving the line
+   * bookkeeping: the decoder asks it to place an encoding error, rather than count lines itself.
+   */
+  linesRead(): number {
+    let line = this.line
+    for (let nl = this.buf.indexOf('\n', this.lineAt - this.base); nl !== -1; nl = this.buf.indexOf('\n', nl + 1))
+      line++
+    return line
+  }
+
   /** Absolute offset of the '<' of the last tag reported to openTag. */
   private tagStart = 0
 
