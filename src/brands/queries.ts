@@ -26,6 +26,19 @@ export async function findBrandBySlug(db: Db, slug: string): Promise<Brand | nul
   )
 }
 
+/**
+ * The brand's catalog version now. Every write to its products moves it (bumpCatalogVersion), so
+ * two equal readings mean its products are as they were: what the import's staging relies on.
+ */
+export async function catalogVersionOf(ctx: Ctx, brandId: string): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('brands')
+    .select('catalog_version')
+    .where('id', '=', brandId)
+    .executeTakeFirstOrThrow()
+  return Number(row.catalog_version)
+}
+
 export const brandChangedChannel = 'vitrine_brand_changed'
 
 /**

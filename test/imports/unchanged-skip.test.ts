@@ -3,8 +3,10 @@ import { Readable } from 'node:stream'
 import { describe, test } from 'node:test'
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../src/brands/brand.ts'
+import { applyImport } from '../../src/catalog/import/apply-import.ts'
 import { listImportRejections } from '../../src/catalog/import/index.ts'
 import { generateGoogleFeed, parseFeed } from '../../src/catalog/import/parse/index.ts'
+import { clearStaging } from '../../src/catalog/import/runs.ts'
 import { stageFeed } from '../../src/catalog/import/stage-items.ts'
 import { newId } from '../../src/platform/ids.ts'
 import { openTestDatabase } from '../helpers/database.ts'
@@ -30,15 +32,14 @@ async function stagedForms(ctx: BrandCtx, text: string) {
   await stageFeed(ctx, runId, 'full', events)
   const rows = await db
     .selectFrom('import_items')
-    .select(['item_id', 'content', 'price_minor', 'item_hash'])
+    .select(['item_id', 'price_minor', 'item_hash'])
     .where('brand_id', '=', ctx.brand.id)
     .where('run_id', '=', runId)
     .orderBy('seq')
     .execute()
-  await db.deleteFrom('import_items').where('brand_id', '=', ctx.brand.id).where('run_id', '=', runId).execute()
+  await clearStaging(ctx, ctx.brand.id, runId)
   return rows.map((r) => {
     assert.match(r.item_hash ?? '', /^[0-9a-f]{32}$/)
-    assert.equal(r.content, null)
     return [r.item_id, r.price_minor === null ? 'keys-only' : 'full', r.price_minor]
   })
 }
@@ -125,6 +126,53 @@ describe('unchanged products are skipped before staging', () => {
       ['A-S', 'A', 'S', 2990, 0, 0],
       ['Z-M', 'Z', 'M', 2990, 0, 0],
     ])
+  })
+})
+
+describe('verdicts staged with each batch', () => {
+  test('are settled again when the catalog moved between staging and the apply', async () => {
+    const ctx = await createTestBrand(db)
+    await importText(ctx, tsvFeed([item('A', 'S')]))
+    const runId = newId()
+    const text = tsvFeed([item('A', 'S'), item('B', 'S', { price: '9.90 EUR' })])
+    const staged = await stageFeed(
+      ctx,
+      runId,
+      'full',
+      parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' }),
+    )
+    // B looked new while this run staged; another run creates it before this one applies.
+    const meanwhile = await importText(later(ctx, 30_000), tsvFeed([item('B', 'S')]), { mode: 'delta' })
+    assert.equal(meanwhile.status, 'succeeded')
+    const counts = await applyImport(later(ctx), {
+      runId,
+      mode: 'full',
+      dryRun: false,
+      force: false,
+      archiveThresholdPct: 20,
+      stagedCatalogVersion: staged.catalogVersion,
+    })
+    await clearStaging(ctx, ctx.brand.id, runId)
+    assert.deepEqual([counts.created, counts.updated, counts.unchanged], [0, 1, 1])
+    assert.deepEqual((await catalogContent(ctx)).variants, [
+      ['A-S', 'A', 'S', 2990, 0, 0],
+      ['B-S', 'B', 'S', 990, 0, 0],
+    ])
+  })
+
+  test('a product whose stored hash alone is rewritten moves the catalog version', async () => {
+    const ctx = await createTestBrand(db)
+    const feed = tsvFeed([item('A', 'S')])
+    await importText(ctx, feed, { mode: 'delta' })
+    const before = (await catalogSnapshot(ctx)).catalogVersion
+    // The same content, now as a full feed: nothing the shop shows changes, but the stored hash
+    // does, and staged verdicts trust the version to tell them so.
+    const full = await importText(later(ctx), feed)
+    assert.deepEqual([full.counts.updated, full.counts.unchanged], [0, 1])
+    assert.equal((await catalogSnapshot(ctx)).catalogVersion, before + 1)
+    const again = await importText(later(ctx, 120_000), feed)
+    assert.deepEqual([again.counts.unchanged, again.counts.variantsUpdated], [1, 0])
+    assert.equal((await catalogSnapshot(ctx)).catalogVersion, before + 1, 'an unchanged feed moves nothing')
   })
 })
 

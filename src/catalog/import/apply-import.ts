@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
-import { bumpCatalogVersion } from '../../brands/queries.ts'
+import { bumpCatalogVersion, catalogVersionOf } from '../../brands/queries.ts'
 import { onHandRows, setOnHandBulk } from '../../inventory/index.ts'
 import { withDb } from '../../platform/ctx.ts'
 import { hashVersion } from './content-hash.ts'
@@ -13,6 +13,11 @@ export interface ApplyOptions {
   force: boolean
   /** Full mode refuses to archive more than this share of the brand's active products, unless forced. */
   archiveThresholdPct: number
+  /**
+   * The brand's catalog version when staging started (StageResult): the verdicts staged with each
+   * batch are used if it has not moved. Null: settle every product here.
+   */
+  stagedCatalogVersion: number | null
 }
 
 /** A full run would archive too much of the catalog: most often a truncated or wrong file. */
@@ -62,6 +67,9 @@ export async function rejectUntitledProducts(ctx: BrandCtx, runId: string): Prom
       delete from import_items i using untitled u
       where i.brand_id = ${b} and i.run_id = ${runId} and i.group_id = u.group_id
       returning i.line, i.item_id, i.group_id
+    ), verdicts as (
+      delete from import_products ip using untitled u
+      where ip.brand_id = ${b} and ip.run_id = ${runId} and ip.group_id = u.group_id
     ), rejected as (
       insert into import_rejections (brand_id, run_id, line, item_id, reason)
       select ${b}, ${runId}, line, item_id, 'product ' || group_id || ' has no title on any of its lines'
@@ -95,7 +103,6 @@ export async function applyImport(ctx: BrandCtx, options: ApplyOptions): Promise
 async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise<ApplyCounts> {
   const b = ctx.brand.id
   const r = options.runId
-  const now = ctx.now
   const db = ctx.db
   // Two runs of one brand apply one after the other; other brands are not held up.
   await sql`select pg_advisory_xact_lock(hashtext(${`vitrine-import:${b}`}))`.execute(db)
@@ -103,56 +110,14 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   // Sorts and hashes of a run's staging rows fit in memory rather than spill to disk.
   await sql`set local work_mem = '64MB'`.execute(db)
 
-  // One row per product of the feed, with the hash of everything the feed says about it (the md5
-  // of its items' hashes in file order: content-hash.ts computes the same while staging). A
-  // product whose hash is the one its last import stored, and whose status the run would not
-  // change, is skipped: none of the statements below looks at it or its variants again.
-  const verdict = await sql<{ applying: number; updating: number }>`
-    with h as (
-      select group_id,
-        ${`${hashVersion}${options.mode}:`}::text || md5(string_agg(item_hash, E'\n' order by seq)) as hash,
-        (array_agg(status order by seq) filter (where status is not null))[1] as status
-      from import_items
-      where brand_id = ${b} and run_id = ${r}
-      group by group_id
-    ), ins as (
-      insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status)
-      select ${b}, ${r}, h.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null, h.hash,
-        coalesce(p.import_hash = h.hash
-          and p.status = coalesce(h.status, case when p.status = 'archived' then 'active' else p.status end), false),
-        h.status
-      from h left join products p on p.brand_id = ${b} and p.reference = h.group_id
-      returning skip, existed
-    )
-    select count(*) filter (where not skip)::int as applying, count(*) filter (where not skip and existed)::int as updating
-    from ins
-  `.execute(db)
-  const applying = Number(verdict.rows[0]?.applying ?? 0)
-  // Products that exist already: only they can have variants to update or delist.
-  const updating = Number(verdict.rows[0]?.updating ?? 0)
-  // Fresh rows have no statistics; without them the joins below pick nested loops (quadratic).
-  await sql`analyze import_products`.execute(db)
-
-  if (options.mode === 'full' && !options.force) await guardArchiveThreshold(ctx, r, options.archiveThresholdPct)
+  const { applying, updating } = await settleVerdicts(ctx, options)
+  // Fresh rows have no statistics; without them the joins below pick nested loops over whole
+  // tables (quadratic: 24 s for an unchanged 20,000-product feed).
+  await sql`analyze import_products (brand_id, run_id, group_id, skip, existed)`.execute(db)
+  // A full feed is complete: what it no longer lists is archived, first, so that a refusal (the
+  // safety threshold) costs nothing more than finding it out.
+  const archived = options.mode === 'full' ? await archiveUnlisted(ctx, options) : 0
   const applied = applying > 0 ? await applyProducts(ctx, options, updating > 0) : nothingApplied
-
-  let archived = 0
-  if (options.mode === 'full') {
-    archived = await count(
-      ctx,
-      sql`
-      with a as (
-        update products p set status = 'archived', updated_at = ${now}
-        where p.brand_id = ${b} and p.status in ('active', 'draft')
-          and not exists (
-            select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
-          )
-        returning 1
-      )
-      select count(*)::int as n from a
-    `,
-    )
-  }
 
   const totals = await sql<{ created: number; updated: number; unchanged: number }>`
     select count(*) filter (where not existed)::int as created,
@@ -163,7 +128,7 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
   const t = totals.rows[0] ?? { created: 0, updated: 0, unchanged: 0 }
   await db.deleteFrom('import_products').where('brand_id', '=', b).where('run_id', '=', r).execute()
 
-  const { scheduledChanged, ...variantCounts } = applied
+  const { scheduledChanged, productsRewritten, ...variantCounts } = applied
   const counts = {
     created: Number(t.created),
     updated: Number(t.updated),
@@ -171,7 +136,8 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     archived,
     ...variantCounts,
   }
-  // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is.
+  // Stock is not part of the catalog version (caches re-read it every 2 s); anything else is, and
+  // so is any write to a product (staged verdicts rely on it: settleVerdicts).
   const changed =
     counts.created +
     counts.updated +
@@ -179,8 +145,67 @@ async function applyInTransaction(ctx: BrandCtx, options: ApplyOptions): Promise
     counts.variantsCreated +
     counts.variantsUpdated +
     counts.variantsDelisted
-  if (changed + scheduledChanged > 0) await bumpCatalogVersion(ctx, b)
+  if (changed + scheduledChanged + productsRewritten > 0) await bumpCatalogVersion(ctx, b)
   return counts
+}
+
+/**
+ * One row per product of the feed in import_products, with the hash of everything the feed says
+ * about it (the md5 of its items' hashes in file order: content-hash.ts), whether it exists, and
+ * whether to skip it: its hash is the one its last import stored and the run would not change its
+ * status. None of the statements after this looks at a skipped product or its variants again.
+ *
+ * Staging wrote these rows batch by batch, from the products it looked up then (stage-items.ts).
+ * They hold if the catalog version has not moved since (every write to the brand's products moves
+ * it), but for the products staging marked `rehash` (their items in several runs of the file, or
+ * one lost to an earlier duplicate id): those are settled here from all their staged items. If it
+ * moved, every product is. Returns how many products to apply, and how many of those exist.
+ */
+async function settleVerdicts(ctx: BrandCtx, options: ApplyOptions): Promise<{ applying: number; updating: number }> {
+  const b = ctx.brand.id
+  const r = options.runId
+  const db = ctx.db
+  const stagedHold =
+    options.stagedCatalogVersion !== null && (await catalogVersionOf(ctx, b)) === options.stagedCatalogVersion
+  let only: string[] | null = null
+  if (stagedHold) {
+    const rehashed = await db
+      .deleteFrom('import_products')
+      .where('brand_id', '=', b)
+      .where('run_id', '=', r)
+      .where('rehash', '=', true)
+      .returning('group_id')
+      .execute()
+    only = rehashed.map((row) => row.group_id)
+  } else {
+    await db.deleteFrom('import_products').where('brand_id', '=', b).where('run_id', '=', r).execute()
+  }
+  if (only === null || only.length > 0) {
+    // Grouping the whole staging table (a sort of every item) is what the staged verdicts save. The
+    // products to settle are named by an array, not by an anti-join with import_products: its rows
+    // are fresh, without statistics, and the planner's nested loop over them was quadratic.
+    await sql`
+      with h as (
+        select group_id,
+          ${`${hashVersion}${options.mode}:`}::text || md5(string_agg(item_hash, E'\n' order by seq)) as hash,
+          (array_agg(status order by seq) filter (where status is not null))[1] as status
+        from import_items
+        where brand_id = ${b} and run_id = ${r} ${only === null ? sql`` : sql`and group_id = any(${only}::text[])`}
+        group by group_id
+      )
+      insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status)
+      select ${b}, ${r}, h.group_id, coalesce(p.id, gen_random_uuid()), p.id is not null, h.hash,
+        coalesce(p.import_hash = h.hash
+          and p.status = coalesce(h.status, case when p.status = 'archived' then 'active' else p.status end), false),
+        h.status
+      from h left join products p on p.brand_id = ${b} and p.reference = h.group_id
+    `.execute(db)
+  }
+  const { rows } = await sql<{ applying: number; updating: number }>`
+    select count(*) filter (where not skip)::int as applying, count(*) filter (where not skip and existed)::int as updating
+    from import_products where brand_id = ${b} and run_id = ${r}
+  `.execute(db)
+  return { applying: Number(rows[0]?.applying ?? 0), updating: Number(rows[0]?.updating ?? 0) }
 }
 
 interface AppliedCounts {
@@ -190,6 +215,8 @@ interface AppliedCounts {
   stockUpdated: number
   /** Scheduled prices written or removed (they move the catalog version, they are not counted). */
   scheduledChanged: number
+  /** Existing products written, if only their stored hash (they move the catalog version: settleVerdicts). */
+  productsRewritten: number
 }
 
 const nothingApplied: AppliedCounts = {
@@ -198,6 +225,7 @@ const nothingApplied: AppliedCounts = {
   variantsDelisted: 0,
   stockUpdated: 0,
   scheduledChanged: 0,
+  productsRewritten: 0,
 }
 
 /**
@@ -267,7 +295,9 @@ async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boo
   // A product archived by an earlier full run comes back active when the feed lists it again. The
   // hash is stored even when no field changed (a variant did), so the next identical feed skips it;
   // updated_at moves only with the product's own fields.
-  await sql`
+  const productsRewritten = await count(
+    ctx,
+    sql`
     with x as (
       select ip.product_id, ip.title, ip.description, ip.category_path, ip.images, ip.attributes, ip.hash,
         coalesce(ip.status, case when p.status = 'archived' then 'active' else p.status end) as status,
@@ -283,10 +313,13 @@ async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boo
       from x
       where p.brand_id = ${b} and p.id = x.product_id and (x.fields_changed or p.import_hash is distinct from x.hash)
       returning p.id, x.fields_changed
+    ), mark as (
+      update import_products ip set changed = true from u
+      where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id and u.fields_changed
     )
-    update import_products ip set changed = true from u
-    where ip.brand_id = ${b} and ip.run_id = ${r} and ip.product_id = u.id and u.fields_changed
-  `.execute(db)
+    select count(*)::int as n from u
+  `,
+  )
 
   // A variant of a new product may still exist (its SKU moves from another product of the brand).
   const variantsUpdated = await count(
@@ -353,7 +386,7 @@ async function applyProducts(ctx: BrandCtx, options: ApplyOptions, updating: boo
     `,
   )
 
-  return { variantsCreated, variantsUpdated, variantsDelisted, stockUpdated, scheduledChanged }
+  return { variantsCreated, variantsUpdated, variantsDelisted, stockUpdated, scheduledChanged, productsRewritten }
 }
 
 /**
@@ -420,21 +453,37 @@ function variantSource(b: string, r: string) {
   `
 }
 
-async function guardArchiveThreshold(ctx: BrandCtx, r: string, thresholdPct: number): Promise<void> {
+/**
+ * Archives the brand's active and draft products the run does not list, unless they are more than
+ * the threshold's share of its active products and the run is not forced (ArchiveRefused: the
+ * transaction rolls back, most often a truncated or wrong file). Returns how many it archived.
+ */
+async function archiveUnlisted(ctx: BrandCtx, options: ApplyOptions): Promise<number> {
   const b = ctx.brand.id
-  const result = await sql<{ active_total: number; active_missing: number }>`
-    select count(*)::int as active_total,
-      count(*) filter (where not exists (
-        select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
-      ))::int as active_missing
-    from products p where p.brand_id = ${b} and p.status = 'active'
+  const r = options.runId
+  const { rows } = await sql<{ archived: number; active_missing: number; active_total: number }>`
+    with gone as materialized (
+      select p.id, p.status from products p
+      where p.brand_id = ${b} and p.status in ('active', 'draft')
+        and not exists (
+          select 1 from import_products ip where ip.brand_id = ${b} and ip.run_id = ${r} and ip.group_id = p.reference
+        )
+    ), a as (
+      update products p set status = 'archived', updated_at = ${ctx.now}
+      from gone where p.brand_id = ${b} and p.id = gone.id
+      returning 1
+    )
+    select (select count(*) from a)::int as archived,
+      (select count(*) from gone where status = 'active')::int as active_missing,
+      (select count(*) from products where brand_id = ${b} and status = 'active')::int as active_total
   `.execute(ctx.db)
-  const row = result.rows[0]
-  const activeTotal = Number(row?.active_total ?? 0)
+  const row = rows[0]
   const missing = Number(row?.active_missing ?? 0)
-  if (missing > 0 && missing * 100 > activeTotal * thresholdPct) {
-    throw new ArchiveRefused(missing, activeTotal, thresholdPct)
+  const activeTotal = Number(row?.active_total ?? 0)
+  if (!options.force && missing > 0 && missing * 100 > activeTotal * options.archiveThresholdPct) {
+    throw new ArchiveRefused(missing, activeTotal, options.archiveThresholdPct)
   }
+  return Number(row?.archived ?? 0)
 }
 
 /**

@@ -134,6 +134,7 @@ export async function importFeed(ctx: BrandCtx, input: ImportFeedInput): Promise
         dryRun: input.dryRun ?? false,
         force: input.force ?? false,
         archiveThresholdPct: input.archiveThresholdPct ?? defaultArchiveThresholdPct,
+        stagedCatalogVersion: staged.catalogVersion,
       })
       return { ...counts, rejected: staged.rejected + untitled }
     }

@@ -3,6 +3,7 @@ import type { BrandCtx } from '../../brands/brand.ts'
 
 /** What staging needs to know of an existing product: the hash of the content it last applied, and its status. */
 export interface KnownProduct {
+  id: string
   importHash: string | null
   status: string
 }
@@ -25,15 +26,15 @@ export async function brandHasProducts(ctx: BrandCtx): Promise<boolean> {
  */
 export async function knownProducts(ctx: BrandCtx, references: readonly string[]): Promise<Map<string, KnownProduct>> {
   if (references.length === 0) return new Map()
-  const { rows } = await sql<{ reference: string; import_hash: string | null; status: string }>`
-    select p.reference, p.import_hash, p.status
+  const { rows } = await sql<{ id: string; reference: string; import_hash: string | null; status: string }>`
+    select p.id, p.reference, p.import_hash, p.status
     from unnest(${references}::text[]) as r (reference)
     cross join lateral (
-      select reference, import_hash, status from products
+      select id, reference, import_hash, status from products
       where brand_id = ${ctx.brand.id} and reference = r.reference offset 0
     ) p
   `.execute(ctx.db)
-  return new Map(rows.map((r) => [r.reference, { importHash: r.import_hash, status: r.status }]))
+  return new Map(rows.map((r) => [r.reference, { id: r.id, importHash: r.import_hash, status: r.status }]))
 }
 
 /**

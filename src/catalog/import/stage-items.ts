@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { BrandCtx } from '../../brands/brand.ts'
+import { catalogVersionOf } from '../../brands/queries.ts'
 import { type FreshApply, freshBatchSize, type ProductRun } from './apply-fresh.ts'
 import { contentRecord, productHash } from './content-hash.ts'
 import { brandHasProducts, type KnownProduct, knownProducts, looksUnchanged } from './known-products.ts'
@@ -14,6 +15,11 @@ export interface StageResult {
   rejected: number
   /** Some valid item had no title (Shopify gives it on a product's first row only): see rejectUntitledProducts. */
   untitledItems: boolean
+  /**
+   * The brand's catalog version before staging looked at its products (null: nothing staged, a
+   * first import applied as read). The verdicts staged with each batch hold if it has not moved.
+   */
+  catalogVersion: number | null
 }
 
 /**
@@ -24,6 +30,11 @@ export const stageBatchSize = 1000
 
 /** Items of one product in a row of the file beyond this are cut into several runs (memory stays bounded). */
 const maxRunItems = 1000
+
+/** Staging stops settling verdicts when more than this share of the products it settled were split… */
+const maxSplitShare = 0.05
+/** …once it has settled this many (a few split products early in a feed are no pattern). */
+const giveUpAfterVerdicts = 1000
 
 /** Consecutive items of one product: what staging hashes and looks up as a whole. */
 type GroupRun = ProductRun
@@ -65,16 +76,31 @@ export async function stageFeed(
   onProgress: (itemsRead: number) => void | Promise<void> = () => {},
   { fresh = null, guessUnchanged = true }: StageOptions = {},
 ): Promise<StageResult> {
-  const result: StageResult = { itemsRead: 0, rejected: 0, untitledItems: false }
+  // Read before any of the brand's products is: a write to them after this moves it.
+  const version = fresh === null ? await catalogVersionOf(ctx, ctx.brand.id) : null
+  // A brand without products (a first import) has no stored hashes to look up, batch after batch.
+  // One created meanwhile is staged whole, which is always right.
+  const hasProducts = fresh === null && (await brandHasProducts(ctx))
+  const lookUp = guessUnchanged && hasProducts
+  // Each batch's verdicts are staged when staging knows every stored product the batch names: it
+  // looked them up, or there were none.
+  // A feed that lists products in pieces (sizes far apart) gets most of its verdicts settled again by
+  // the apply, for which writing them here is waste: past a share of split products, staging stops.
+  let settle = fresh === null && (lookUp || !hasProducts)
+  let settled = 0
+  let split = 0
+  const result: StageResult = {
+    itemsRead: 0,
+    rejected: 0,
+    untitledItems: false,
+    catalogVersion: settle ? version : null,
+  }
   let runs: GroupRun[] = []
   let runItems = 0
   let run: GroupRun | null = null
   let rejections: ImportRejection[] = []
   let seq = 0
   let inFlight: Promise<void> | null = null
-  // A brand without products (a first import) has no stored hashes to look up, batch after batch.
-  // One created meanwhile is staged whole, which is always right.
-  const lookUp = guessUnchanged && fresh === null && (await brandHasProducts(ctx))
 
   // A first import stages nothing: it applies each batch itself (apply-fresh.ts), on its own
   // connection, batch k while batch k+1 is parsed, never further ahead. Once it hands over, the rest
@@ -101,7 +127,14 @@ export async function stageFeed(
       freshLast = fresh.applyBatch(batchRuns)
       freshLast.catch(() => {}) // awaited by the next batch or at the end
     } else {
-      batchRejections.push(...(await insertStaged(ctx, runId, mode, await known, batchRuns)))
+      const staged = await insertStaged(ctx, runId, mode, settle ? await known : null, batchRuns)
+      batchRejections.push(...staged.losers)
+      settled += staged.verdicts
+      split += staged.split
+      if (settle && settled >= giveUpAfterVerdicts && split > settled * maxSplitShare) {
+        settle = false
+        result.catalogVersion = null
+      }
     }
     result.rejected += batchRejections.length
     await insertRejections(ctx, runId, batchRejections)
@@ -168,24 +201,42 @@ export async function stageFeed(
   return result
 }
 
+/** What staging settles about one product of a batch: see stageFeed (the verdict written as it stages). */
+interface StagedVerdict {
+  g: string
+  /** The existing product's id; absent: a new product (its id is drawn by the insert). */
+  p?: string
+  h: string
+  /** Skip it: unchanged (known-products.ts, looksUnchanged). */
+  k: boolean
+  st: string | null
+  /** Several runs of the product in one batch: the apply settles its hash from all its items. */
+  r?: true
+}
+
 /**
- * Inserts one batch; returns the rejections of the items that lost to an earlier occurrence of
- * their id. A Set finds the duplicates inside the batch; the primary key
- * (ON CONFLICT DO NOTHING) those of an earlier batch: when fewer rows went in than were sent, one
- * look-up by the batch's ids (rare) tells the losers (the staged row is another item's) and the
- * winners' lines.
+ * Inserts one batch, and its products' verdicts (import_products: the apply's first step, settled
+ * here from the hashes and the stored products this batch looked up, so the apply need not group the
+ * whole staging table; it uses them when nothing changed the catalog meanwhile, apply-import.ts);
+ * returns the rejections of the items that lost to an earlier occurrence of their id. A Set finds the
+ * duplicates inside the batch; the primary key (ON CONFLICT DO NOTHING) those of an earlier batch:
+ * when fewer rows went in than were sent, one look-up by the batch's ids (rare) tells the losers (the
+ * staged row is another item's) and the winners' lines, and their products are marked to be settled
+ * again by the apply. So is a product whose items come in several runs (a conflict on its verdict).
  */
 async function insertStaged(
   ctx: BrandCtx,
   runId: string,
   mode: ImportMode,
-  known: Map<string, KnownProduct>,
+  /** The stored products the batch names, all of them; null: staging does not settle verdicts (not looked up). */
+  known: Map<string, KnownProduct> | null,
   runs: GroupRun[],
-): Promise<ImportRejection[]> {
-  if (runs.length === 0) return []
+): Promise<{ losers: ImportRejection[]; verdicts: number; split: number }> {
+  if (runs.length === 0) return { losers: [], verdicts: 0, split: 0 }
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
+  const verdicts = new Map<string, StagedVerdict>()
   for (const run of runs) {
     const items: StagingItem[] = []
     for (const item of run.items) {
@@ -196,17 +247,29 @@ async function insertStaged(
         items.push(item)
       }
     }
+    if (items.length === 0) continue
     const hash = productHash(
       mode,
       items.map((i) => i.hash),
     )
     const status = items.find((i) => i.status !== null)?.status ?? null
-    const full = !looksUnchanged(known.get(run.groupId), hash, status)
-    for (const item of items) rows.add(item, full)
+    const product = known?.get(run.groupId)
+    const unchanged = looksUnchanged(product, hash, status)
+    const seen = verdicts.get(run.groupId)
+    if (seen) seen.r = true
+    else if (known)
+      verdicts.set(run.groupId, {
+        g: run.groupId,
+        ...(product ? { p: product.id } : {}),
+        h: hash,
+        k: unchanged,
+        st: status,
+      })
+    for (const item of items) rows.add(item, !unchanged)
   }
   // One JSON document per batch: no per-row parameters (pg caps a statement at 65,535), and the
   // JSON text is the content each item already has; the server takes it apart.
-  const inserted = await sql<{ n: number }>`
+  const inserted = await sql<{ n: number; split: number }>`
     with ins as (
       insert into import_items (brand_id, run_id, item_id, seq, line, group_id, item_hash, title, description,
         category_path, images, attributes, brand_name, status, size, colour, gtin, price_minor, compare_at_minor,
@@ -218,11 +281,20 @@ async function insertStaged(
       from json_to_recordset(${rows.text()}::json) as x(s int, l int, g text, h text, ${contentRecord})
       on conflict (brand_id, run_id, item_id) do nothing
       returning 1
+    ), verdicts as (
+      insert into import_products (brand_id, run_id, group_id, product_id, existed, hash, skip, status, rehash)
+      select ${ctx.brand.id}::uuid, ${runId}::uuid, x.g, coalesce(x.p, gen_random_uuid()), x.p is not null, x.h, x.k,
+        x.st, coalesce(x.r, false)
+      from json_to_recordset(${JSON.stringify([...verdicts.values()])}::json) as x(g text, p uuid, h text, k boolean,
+        st text, r boolean)
+      on conflict (brand_id, run_id, group_id) do update set rehash = true
+      returning rehash
     )
-    select count(*)::int as n from ins
+    select (select count(*) from ins)::int as n, (select count(*) from verdicts where rehash)::int as split
   `.execute(ctx.db)
   const staged = Number(inserted.rows[0]?.n ?? 0)
-  if (staged === rows.length && losers.length === 0) return []
+  const counted = { verdicts: verdicts.size, split: Number(inserted.rows[0]?.split ?? 0) }
+  if (staged === rows.length && losers.length === 0) return { losers: [], ...counted }
   const ids = [...new Set([...rows.items, ...losers].map((item) => item.itemId))]
   const firsts = await ctx.db
     .selectFrom('import_items')
@@ -233,15 +305,26 @@ async function insertStaged(
     .execute()
   const first = new Map(firsts.map((f) => [f.item_id, f]))
   if (staged < rows.length) {
+    const beaten: StagingItem[] = []
     for (const item of rows.items) {
-      if (first.get(item.itemId)?.seq !== item.seq) losers.push(item)
+      if (first.get(item.itemId)?.seq !== item.seq) beaten.push(item)
     }
+    // Their products' hashes counted items that lost to an earlier batch's.
+    await ctx.db
+      .updateTable('import_products')
+      .set({ rehash: true })
+      .where('brand_id', '=', ctx.brand.id)
+      .where('run_id', '=', runId)
+      .where('group_id', 'in', [...new Set(beaten.map((item) => item.groupId))])
+      .execute()
+    losers.push(...beaten)
   }
-  return losers
+  const rejections = losers
     .sort((a, b) => a.seq - b.seq)
     .map((l) => ({
       line: l.line,
       itemId: l.itemId,
       reason: `duplicate id, first seen at line ${first.get(l.itemId)?.line ?? '?'}`,
     }))
+  return { losers: rejections, ...counted }
 }

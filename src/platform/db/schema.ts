@@ -302,8 +302,6 @@ export interface ImportItemsTable {
   group_id: string
   /** md5 of the item's content (content-hash.ts). */
   item_hash: string | null
-  /** No longer written: an item staged thin keeps its keys and hash only (stage-items.ts). */
-  content: string | null
   title: string | null
   description: string | null
   category_path: string | null
@@ -343,6 +341,8 @@ export interface ImportProductsTable {
   status: string | null
   hash: string | null
   skip: Generated<boolean>
+  /** Staging could not settle its hash alone: the apply does, from all its staged items. */
+  rehash: Generated<boolean>
 }
 
 // catalog (prices that apply during an interval; imports write source 'feed')

@@ -14,6 +14,7 @@ import * as orderPartial from './0013-order-partial.ts'
 import * as importSpeed from './0014-import-speed.ts'
 import * as searchRefreshByKey from './0015-search-refresh-by-key.ts'
 import * as searchUpsertOnce from './0016-search-upsert-once.ts'
+import * as importStagedVerdicts from './0017-import-staged-verdicts.ts'
 
 /**
  * Versioned migrations, applied in name order at start. Listed here rather than read from disk
@@ -35,4 +36,5 @@ export const migrations: Record<string, { up: (db: Kysely<unknown>) => Promise<v
   '0014-import-speed': importSpeed,
   '0015-search-refresh-by-key': searchRefreshByKey,
   '0016-search-upsert-once': searchUpsertOnce,
+  '0017-import-staged-verdicts': importStagedVerdicts,
 }
