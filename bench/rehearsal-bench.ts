@@ -37,7 +37,7 @@ const resultsDir = join(import.meta.dirname, 'results')
 
 /** Lengths of the three runs (s) and the load they start from; the step's baseline comes from the ramp. */
 const warmUp = { seconds: 30, rps: 300 }
-const ramp = { seconds: 60, fromRps: 100, factor: 20 }
+const ramp = { seconds: 60, fromRps: 100, factor: 30 }
 const step = { seconds: 60, surgeAtS: 20, factor: 15, capacityShare: 0.4 }
 const room = { seconds: 40, surgeAtS: 15, ratePerMinute: 120, baselineRps: 24 }
 const erpWaitS = 90
@@ -58,7 +58,6 @@ export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows
   if (!bench.url) throw new Error('the rehearsal needs PostgreSQL (serve --workers 2): run without --pglite')
   mkdirSync(resultsDir, { recursive: true })
   const port = await freePort()
-  const simPort = await freePort()
   const target = `http://127.0.0.1:${port}`
   const env = {
     DATABASE_URL: bench.url,
@@ -101,6 +100,9 @@ export async function benchRehearsal(input: RehearsalBenchInput): Promise<{ rows
     const password = randomBytes(18).toString('base64url')
     await processes.runToEnd(['staff', 'create', '--email', email, '--role', 'operator-admin'], env, `${password}\n`)
     const simSecret = randomBytes(24).toString('base64url')
+    // Chosen just before it is used: a port found free at the start was once taken meanwhile (the
+    // node's own outgoing connections draw from the same ephemeral range) and the simulator never listened.
+    const simPort = await freePort()
     processes.start('erp-sim', ['erp-sim', '--port', String(simPort), '--secret', simSecret], env)
     processes.start('worker', ['worker'], env)
     await waitListening(simPort, 30_000)

@@ -32,11 +32,10 @@ export class HttpClient {
     private readonly timeoutMs: number,
     maxSockets = 1024,
   ) {
-    // Idle connections are kept, all of them: closing them when the load dips and opening them again
-    // on the next wave made the target accept hundreds of new connections at once, and a cluster
-    // primary hands each to a worker only when that worker's event loop acknowledges the last one:
-    // under load, 1–1.5 s per fresh connection, measured as the target's latency. A load balancer
-    // in front of a node (deploy/haproxy.cfg) also keeps its connections open.
+    // Idle connections are kept, all of them, as browsers and a load balancer in front of a node
+    // (deploy/haproxy.cfg) keep theirs: closing them when the load dips and opening them again on
+    // the next wave made the target accept hundreds of new connections at once, each measured as
+    // the target's latency (1–1.5 s under load, when a cluster primary still handed them out).
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' })
   }
 
