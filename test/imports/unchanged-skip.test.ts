@@ -160,6 +160,43 @@ describe('verdicts staged with each batch', () => {
     ])
   })
 
+  test('a feed listing most products in pieces stops staging them, and the apply settles every product', async () => {
+    const ctx = await createTestBrand(db)
+    const groups = Array.from({ length: 1100 }, (_, n) => `P${n}`)
+    const inPieces = (priceOfLast: string) =>
+      tsvFeed([
+        ...groups.map((g) => item(g, 'S')),
+        ...groups.map((g, n) => item(g, 'M', n === groups.length - 1 ? { price: priceOfLast } : {})),
+      ])
+    const first = await importText(ctx, inPieces('29.90 EUR'))
+    assert.equal(first.counts.created, 1100)
+
+    const stage = async (text: string) => {
+      const runId = newId()
+      const events = parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' })
+      return { runId, staged: await stageFeed(ctx, runId, 'full', events) }
+    }
+    // The same products, each in one place: their verdicts are staged and trusted.
+    const whole = await stage(tsvFeed(groups.flatMap((g) => [item(g, 'S'), item(g, 'M')])))
+    assert.notEqual(whole.staged.catalogVersion, null)
+    await clearStaging(ctx, ctx.brand.id, whole.runId)
+
+    const split = await stage(inPieces('9.90 EUR'))
+    assert.equal(split.staged.catalogVersion, null, 'staging gave up its verdicts')
+    const counts = await applyImport(later(ctx), {
+      runId: split.runId,
+      mode: 'full',
+      dryRun: false,
+      force: false,
+      archiveThresholdPct: 20,
+      stagedCatalogVersion: split.staged.catalogVersion,
+    })
+    await clearStaging(ctx, ctx.brand.id, split.runId)
+    assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.variantsUpdated], [0, 1, 1099, 1])
+    const last = (await catalogContent(ctx)).variants.find((v) => v[0] === 'P1099-M')
+    assert.deepEqual(last, ['P1099-M', 'P1099', 'M', 990, 1, 0])
+  })
+
   test('a product whose stored hash alone is rewritten moves the catalog version', async () => {
     const ctx = await createTestBrand(db)
     const feed = tsvFeed([item('A', 'S')])
