@@ -169,6 +169,42 @@ describe('admission control', () => {
     assert.equal(c.turnBudget, 16, 'up to the configured budget, not beyond')
   })
 
+  test('a brand with a request waiting gets no admission on arrival beyond the budget: it queues behind its own', async () => {
+    let now = 0
+    const c = new AdmissionController(
+      { maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000, turnTargetMs: 20 },
+      () => now,
+    )
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+    for (let turn = 0; turn < 2; turn++) {
+      admitted(c.acquire('warm-up', 'browse')).release()
+      now += 50
+      await nextTurn()
+    }
+    assert.equal(c.turnBudget, 4)
+    // The quiet brand holds four requests (the turn's budget: its share beyond it is spent too); its fifth waits.
+    const held = Array.from({ length: 4 }, () => admitted(c.acquire('quiet', 'browse')))
+    const order: string[] = []
+    const fifth = track(order, 'quiet-5', queued(c.acquire('quiet', 'browse')))
+    // The surging brand gets its two beyond the budget, then queues.
+    admitted(c.acquire('surging', 'browse')).release()
+    admitted(c.acquire('surging', 'browse')).release()
+    const surging = Array.from({ length: 8 }, (_, i) =>
+      track(order, `surging-${i}`, queued(c.acquire('surging', 'browse'))),
+    )
+    // The next turn (budget 4 again: this one was long) serves the brand with fewer in flight first:
+    // its budget all goes to the surge, and the quiet brand's fifth request still waits. Its sixth,
+    // arriving in that turn with its share unspent, must not pass it.
+    now += 50
+    await nextTurn()
+    assert.equal(c.queuedCount, 5)
+    const sixth = track(order, 'quiet-6', queued(c.acquire('quiet', 'browse')))
+    for (const h of held) h.release()
+    for (const a of await Promise.all([fifth, sixth, ...surging])) if (a.admitted) a.release()
+    assert.deepEqual(order.slice(0, 4), ['surging-0', 'surging-1', 'surging-2', 'surging-3'])
+    assert.ok(order.indexOf('quiet-5') < order.indexOf('quiet-6'), order.join(' '))
+  })
+
   test('crawlers never hold more than a quarter of the slots, even on an idle node', () => {
     const c = new AdmissionController({ maxInflight: 8, queueSize: 5, queueTimeoutMs: 10_000 })
     admitted(c.acquire('a', 'bot'))
