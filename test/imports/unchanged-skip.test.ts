@@ -167,9 +167,11 @@ describe('verdicts staged with each batch', () => {
       tsvFeed([
         ...groups.map((g) => item(g, 'S')),
         ...groups.map((g, n) => item(g, 'M', n === groups.length - 1 ? { price: priceOfLast } : {})),
+        // Ten products in one piece at the end, after staging gave up its verdicts.
+        ...Array.from({ length: 10 }, (_, n) => [item(`W${n}`, 'S'), item(`W${n}`, 'M')]).flat(),
       ])
     const first = await importText(ctx, inPieces('29.90 EUR'))
-    assert.equal(first.counts.created, 1100)
+    assert.equal(first.counts.created, 1110)
 
     const stage = async (text: string) => {
       const runId = newId()
@@ -183,6 +185,15 @@ describe('verdicts staged with each batch', () => {
 
     const split = await stage(inPieces('9.90 EUR'))
     assert.equal(split.staged.catalogVersion, null, 'staging gave up its verdicts')
+    const thin = await db
+      .selectFrom('import_items')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('brand_id', '=', ctx.brand.id)
+      .where('run_id', '=', split.runId)
+      .where('item_id', 'like', 'W%')
+      .where('price_minor', 'is', null)
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(thin.n), 20, 'unchanged products are still staged as keys and hash only')
     const counts = await applyImport(later(ctx), {
       runId: split.runId,
       mode: 'full',
@@ -192,7 +203,7 @@ describe('verdicts staged with each batch', () => {
       stagedCatalogVersion: split.staged.catalogVersion,
     })
     await clearStaging(ctx, ctx.brand.id, split.runId)
-    assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.variantsUpdated], [0, 1, 1099, 1])
+    assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.variantsUpdated], [0, 1, 1109, 1])
     const last = (await catalogContent(ctx)).variants.find((v) => v[0] === 'P1099-M')
     assert.deepEqual(last, ['P1099-M', 'P1099', 'M', 990, 1, 0])
   })

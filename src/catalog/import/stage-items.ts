@@ -127,7 +127,7 @@ export async function stageFeed(
       freshLast = fresh.applyBatch(batchRuns)
       freshLast.catch(() => {}) // awaited by the next batch or at the end
     } else {
-      const staged = await insertStaged(ctx, runId, mode, settle ? await known : null, batchRuns)
+      const staged = await insertStaged(ctx, runId, mode, await known, batchRuns, settle)
       batchRejections.push(...staged.losers)
       settled += staged.verdicts
       split += staged.split
@@ -228,9 +228,10 @@ async function insertStaged(
   ctx: BrandCtx,
   runId: string,
   mode: ImportMode,
-  /** The stored products the batch names, all of them; null: staging does not settle verdicts (not looked up). */
-  known: Map<string, KnownProduct> | null,
+  known: Map<string, KnownProduct>,
   runs: GroupRun[],
+  /** Write the batch's verdicts: `known` holds every stored product the batch names. */
+  settle: boolean,
 ): Promise<{ losers: ImportRejection[]; verdicts: number; split: number }> {
   if (runs.length === 0) return { losers: [], verdicts: 0, split: 0 }
   const rows = new StagingDocument()
@@ -253,11 +254,11 @@ async function insertStaged(
       items.map((i) => i.hash),
     )
     const status = items.find((i) => i.status !== null)?.status ?? null
-    const product = known?.get(run.groupId)
+    const product = known.get(run.groupId)
     const unchanged = looksUnchanged(product, hash, status)
     const seen = verdicts.get(run.groupId)
     if (seen) seen.r = true
-    else if (known)
+    else if (settle)
       verdicts.set(run.groupId, {
         g: run.groupId,
         ...(product ? { p: product.id } : {}),
