@@ -122,6 +122,7 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
     onDecided: (request, admitted) => {
       if (request.brand) pressure.count(request.brand.id, admitted)
     },
+    shedRatio: pressure.shedRatio,
     onShed: (request, reason) => {
       shed.inc({ brand: request.tenant, class: request.cls, reason })
       // A shed request never reaches Fastify's onResponse, where the traffic history counts: the
@@ -206,20 +207,23 @@ function waitingRoomOf(app: FastifyInstance): WaitingRoomHooks | null {
 }
 
 /**
- * Each second, tells the waiting room what share of each brand's requests this process shed, so a
- * room in `auto` mode switches on under sustained shedding (its own hysteresis decides). Looked up
- * at run time: the room is installed after admission, and the app may run without it.
+ * Each second, the share of each brand's requests this process shed: kept for the gate (how long
+ * its shed shoppers are told to wait, shed-response.ts) and told to the waiting room, so a room in
+ * `auto` mode switches on under sustained shedding (its own hysteresis decides). The room is looked
+ * up at run time: it is installed after admission, and the app may run without it.
  */
 function reportPressureToWaitingRoom(app: FastifyInstance, brands: BrandDirectory) {
   let window = new Map<string, { admitted: number; shed: number }>()
+  let lastSecond = new Map<string, number>()
   const timer = setInterval(() => {
-    const room = waitingRoomOf(app)
     const counts = window
     window = new Map()
+    lastSecond = new Map([...counts].map(([brandId, { admitted, shed }]) => [brandId, shed / (admitted + shed)]))
+    const room = waitingRoomOf(app)
     if (!room) return
-    for (const [brandId, { admitted, shed }] of counts) {
+    for (const [brandId, ratio] of lastSecond) {
       if (!brands.byId(brandId)) continue
-      room.reportPressure(brandId, shed / (admitted + shed)).catch((error: unknown) => {
+      room.reportPressure(brandId, ratio).catch((error: unknown) => {
         app.log.warn({ err: error, brandId }, 'could not report pressure to the waiting room')
       })
     }
@@ -235,6 +239,7 @@ function reportPressureToWaitingRoom(app: FastifyInstance, brands: BrandDirector
       if (admitted) entry.admitted += 1
       else entry.shed += 1
     },
+    shedRatio: (brandId: string) => lastSecond.get(brandId) ?? 0,
     stop: () => clearInterval(timer),
   }
 }

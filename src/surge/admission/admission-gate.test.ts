@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
+import type { Brand } from '../../brands/brand.ts'
 import type { BrandDirectory } from '../../brands/brand-directory.ts'
 import { type AdmissionConfig, AdmissionController } from './admission-controller.ts'
 import { type GatedRequest, installAdmissionGate } from './admission-gate.ts'
@@ -13,7 +14,10 @@ const noBrands = { byHost: () => null, bySlug: () => null, byId: () => null } as
  * A plain node:http server whose own 'request' listener stands for Fastify's: it records what
  * reached it, answers `/hold…` only when told, anything else at once.
  */
-async function gatedServer(config: AdmissionConfig) {
+async function gatedServer(
+  config: AdmissionConfig,
+  extra: { brands?: BrandDirectory; shedRatio?: (brandId: string) => number } = {},
+) {
   const reached: string[] = []
   const held: http.ServerResponse[] = []
   const server = http.createServer((req, res) => {
@@ -24,7 +28,8 @@ async function gatedServer(config: AdmissionConfig) {
   const events = { done: [] as string[], shed: [] as string[], decided: [] as boolean[] }
   installAdmissionGate(server, {
     admission: new AdmissionController(config),
-    brands: noBrands,
+    brands: extra.brands ?? noBrands,
+    ...(extra.shedRatio ? { shedRatio: extra.shedRatio } : {}),
     draining: () => false,
     onDone: (request: GatedRequest, code) => events.done.push(`${request.path} ${request.cls} ${code}`),
     onWaited: () => {},
@@ -63,6 +68,34 @@ async function gatedServer(config: AdmissionConfig) {
 }
 
 describe('the admission gate, before the application', () => {
+  test('a brand shedding a fifth of its requests or more tells its shed shoppers to wait longer', async () => {
+    const brand = { id: 'b-1', slug: 'lune', name: 'Lune', locale: 'fr-FR' } as unknown as Brand
+    const brands = { byHost: () => brand, bySlug: () => brand, byId: () => brand } as unknown as BrandDirectory
+    let ratio = 0
+    const s = await gatedServer(
+      { maxInflight: 1, queueSize: 0, queueTimeoutMs: 1000 },
+      { brands, shedRatio: () => ratio },
+    )
+    try {
+      const hold = s.get('/hold')
+      await delay(50)
+      const waits = async () => {
+        const answers = await Promise.all(Array.from({ length: 30 }, () => s.get('/', { accept: 'text/html' }).answer))
+        return new Set(answers.map((a) => Number(a.headers['retry-after'])))
+      }
+      assert.deepEqual([...(await waits())].sort(), [1, 2, 3])
+      ratio = 0.25
+      assert.deepEqual([...(await waits())].sort(), [3, 4, 5])
+      // The funnel comes back soonest whatever the pressure.
+      const cart = await s.get('/cart').answer
+      assert.equal(cart.headers['retry-after'], '1')
+      s.releaseHeld()
+      await hold.answer
+    } finally {
+      await s.close()
+    }
+  })
+
   test('a shed request never reaches the application: 503, Retry-After and a problem, from memory', async () => {
     const s = await gatedServer({ maxInflight: 1, queueSize: 0, queueTimeoutMs: 1000 })
     try {

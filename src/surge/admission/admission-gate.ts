@@ -33,6 +33,8 @@ export interface AdmissionGateOptions {
   /** Admitted (true) or shed (false), for the waiting room's pressure; a client gone is neither. */
   onDecided(request: GatedRequest, admitted: boolean): void
   onShed(request: GatedRequest, reason: ShedReason): void
+  /** The share of the brand's requests shed over the last second (0..1): how long its shed shoppers are told to wait. */
+  shedRatio?(brandId: string): number
 }
 
 export interface AdmissionGate {
@@ -118,7 +120,8 @@ export function installAdmissionGate(server: Server, options: AdmissionGateOptio
       if (outcome.reason === 'aborted') return
       options.onDecided(request, false)
       options.onShed(request, outcome.reason)
-      writeShed(req, res, request, options.draining())
+      const ratio = request.brand ? (options.shedRatio?.(request.brand.id) ?? 0) : 0
+      writeShed(req, res, request, retryAfterSeconds(request.cls, ratio), options.draining())
     }
 
     const outcome = admission.acquire(request.tenant, request.cls)
@@ -141,8 +144,13 @@ export function installAdmissionGate(server: Server, options: AdmissionGateOptio
 }
 
 /** The 503 from memory: no routing, no hooks, no log line (the shed counter says it). */
-function writeShed(req: IncomingMessage, res: ServerResponse, request: GatedRequest, draining: boolean): void {
-  const retryAfter = retryAfterSeconds(request.cls)
+function writeShed(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: GatedRequest,
+  retryAfter: number,
+  draining: boolean,
+): void {
   const { headers, body } = shedResponse(
     { path: request.path, method: request.method, accept: header(req, 'accept') },
     request.brand,
