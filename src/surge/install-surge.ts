@@ -92,7 +92,7 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
     read: () => (lifecycle.startupMs === null ? [] : [{ labels: {}, value: lifecycle.startupMs / 1000 }]),
   })
   const stopProcessMetrics = registerProcessMetrics(registry)
-  const pressure = reportPressureToWaitingRoom(app, brands)
+  const pressure = trackShedPressure(app, brands)
   registry.gauge({
     name: 'vitrine_waiting_room_size',
     help: 'Shoppers waiting in an active waiting room, by brand (as of the rooms last load)',
@@ -212,7 +212,7 @@ function waitingRoomOf(app: FastifyInstance): WaitingRoomHooks | null {
  * `auto` mode switches on under sustained shedding (its own hysteresis decides). The room is looked
  * up at run time: it is installed after admission, and the app may run without it.
  */
-function reportPressureToWaitingRoom(app: FastifyInstance, brands: BrandDirectory) {
+function trackShedPressure(app: FastifyInstance, brands: BrandDirectory) {
   let window = new Map<string, { admitted: number; shed: number }>()
   let lastSecond = new Map<string, number>()
   const timer = setInterval(() => {

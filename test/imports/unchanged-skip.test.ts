@@ -25,11 +25,30 @@ async function catalogContent(ctx: BrandCtx) {
   }
 }
 
-/** How each item of `text` is staged for a run of `ctx`'s brand: whole, or as its keys and hash only (no price). */
-async function stagedForms(ctx: BrandCtx, text: string) {
+/** Stages `text` as a full run of `ctx`'s brand, without applying it. */
+async function stageText(ctx: BrandCtx, text: string) {
   const runId = newId()
   const events = parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' })
-  await stageFeed(ctx, runId, 'full', events)
+  return { runId, staged: await stageFeed(ctx, runId, 'full', events) }
+}
+
+/** Applies a run stageText staged, as importFeed would (full mode, default threshold), and clears its staging. */
+async function applyStagedRun(ctx: BrandCtx, { runId, staged }: Awaited<ReturnType<typeof stageText>>) {
+  const counts = await applyImport(ctx, {
+    runId,
+    mode: 'full',
+    dryRun: false,
+    force: false,
+    archiveThresholdPct: 20,
+    stagedCatalogVersion: staged.catalogVersion,
+  })
+  await clearStaging(ctx, ctx.brand.id, runId)
+  return counts
+}
+
+/** How each item of `text` is staged for a run of `ctx`'s brand: whole, or as its keys and hash only (no price). */
+async function stagedForms(ctx: BrandCtx, text: string) {
+  const { runId } = await stageText(ctx, text)
   const rows = await db
     .selectFrom('import_items')
     .select(['item_id', 'price_minor', 'item_hash'])
@@ -133,26 +152,11 @@ describe('verdicts staged with each batch', () => {
   test('are settled again when the catalog moved between staging and the apply', async () => {
     const ctx = await createTestBrand(db)
     await importText(ctx, tsvFeed([item('A', 'S')]))
-    const runId = newId()
-    const text = tsvFeed([item('A', 'S'), item('B', 'S', { price: '9.90 EUR' })])
-    const staged = await stageFeed(
-      ctx,
-      runId,
-      'full',
-      parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' }),
-    )
+    const run = await stageText(ctx, tsvFeed([item('A', 'S'), item('B', 'S', { price: '9.90 EUR' })]))
     // B looked new while this run staged; another run creates it before this one applies.
     const meanwhile = await importText(later(ctx, 30_000), tsvFeed([item('B', 'S')]), { mode: 'delta' })
     assert.equal(meanwhile.status, 'succeeded')
-    const counts = await applyImport(later(ctx), {
-      runId,
-      mode: 'full',
-      dryRun: false,
-      force: false,
-      archiveThresholdPct: 20,
-      stagedCatalogVersion: staged.catalogVersion,
-    })
-    await clearStaging(ctx, ctx.brand.id, runId)
+    const counts = await applyStagedRun(later(ctx), run)
     assert.deepEqual([counts.created, counts.updated, counts.unchanged], [0, 1, 1])
     assert.deepEqual((await catalogContent(ctx)).variants, [
       ['A-S', 'A', 'S', 2990, 0, 0],
@@ -173,17 +177,12 @@ describe('verdicts staged with each batch', () => {
     const first = await importText(ctx, inPieces('29.90 EUR'))
     assert.equal(first.counts.created, 1110)
 
-    const stage = async (text: string) => {
-      const runId = newId()
-      const events = parseFeed(Readable.from([Buffer.from(text)]), { defaultCurrency: 'EUR' })
-      return { runId, staged: await stageFeed(ctx, runId, 'full', events) }
-    }
     // The same products, each in one place: their verdicts are staged and trusted.
-    const whole = await stage(tsvFeed(groups.flatMap((g) => [item(g, 'S'), item(g, 'M')])))
+    const whole = await stageText(ctx, tsvFeed(groups.flatMap((g) => [item(g, 'S'), item(g, 'M')])))
     assert.notEqual(whole.staged.catalogVersion, null)
     await clearStaging(ctx, ctx.brand.id, whole.runId)
 
-    const split = await stage(inPieces('9.90 EUR'))
+    const split = await stageText(ctx, inPieces('9.90 EUR'))
     assert.equal(split.staged.catalogVersion, null, 'staging gave up its verdicts')
     const thin = await db
       .selectFrom('import_items')
@@ -194,15 +193,7 @@ describe('verdicts staged with each batch', () => {
       .where('price_minor', 'is', null)
       .executeTakeFirstOrThrow()
     assert.equal(Number(thin.n), 20, 'unchanged products are still staged as keys and hash only')
-    const counts = await applyImport(later(ctx), {
-      runId: split.runId,
-      mode: 'full',
-      dryRun: false,
-      force: false,
-      archiveThresholdPct: 20,
-      stagedCatalogVersion: split.staged.catalogVersion,
-    })
-    await clearStaging(ctx, ctx.brand.id, split.runId)
+    const counts = await applyStagedRun(later(ctx), split)
     assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.variantsUpdated], [0, 1, 1109, 1])
     const last = (await catalogContent(ctx)).variants.find((v) => v[0] === 'P1099-M')
     assert.deepEqual(last, ['P1099-M', 'P1099', 'M', 990, 1, 0])

@@ -128,7 +128,7 @@ export async function stageFeed(
       freshLast.catch(() => {}) // awaited by the next batch or at the end
     } else {
       const staged = await insertStaged(ctx, runId, mode, await known, batchRuns, settle)
-      batchRejections.push(...staged.losers)
+      batchRejections.push(...staged.rejections)
       settled += staged.verdicts
       split += staged.split
       if (settle && settled >= giveUpAfterVerdicts && split > settled * maxSplitShare) {
@@ -232,8 +232,8 @@ async function insertStaged(
   runs: GroupRun[],
   /** Write the batch's verdicts: `known` holds every stored product the batch names. */
   settle: boolean,
-): Promise<{ losers: ImportRejection[]; verdicts: number; split: number }> {
-  if (runs.length === 0) return { losers: [], verdicts: 0, split: 0 }
+): Promise<{ rejections: ImportRejection[]; verdicts: number; split: number }> {
+  if (runs.length === 0) return { rejections: [], verdicts: 0, split: 0 }
   const rows = new StagingDocument()
   const firstInBatch = new Set<string>()
   const losers: StagingItem[] = []
@@ -295,7 +295,7 @@ async function insertStaged(
   `.execute(ctx.db)
   const staged = Number(inserted.rows[0]?.n ?? 0)
   const counted = { verdicts: verdicts.size, split: Number(inserted.rows[0]?.split ?? 0) }
-  if (staged === rows.length && losers.length === 0) return { losers: [], ...counted }
+  if (staged === rows.length && losers.length === 0) return { rejections: [], ...counted }
   const ids = [...new Set([...rows.items, ...losers].map((item) => item.itemId))]
   const firsts = await ctx.db
     .selectFrom('import_items')
@@ -327,5 +327,5 @@ async function insertStaged(
       itemId: l.itemId,
       reason: `duplicate id, first seen at line ${first.get(l.itemId)?.line ?? '?'}`,
     }))
-  return { losers: rejections, ...counted }
+  return { rejections, ...counted }
 }

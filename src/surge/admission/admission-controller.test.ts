@@ -21,6 +21,23 @@ function track(log: string[], name: string, q: QueuedAdmission) {
   })
 }
 
+/**
+ * A controller on a fake clock (turns' target 20 ms, budget 16), and `endTurn(ms)`: the turn took
+ * that long from its first arrival, then the event loop moves on to the next one.
+ */
+function timedController() {
+  let now = 0
+  const c = new AdmissionController(
+    { maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000, turnTargetMs: 20 },
+    () => now,
+  )
+  const endTurn = (tookMs = 0) => {
+    now += tookMs
+    return new Promise((resolve) => setImmediate(resolve))
+  }
+  return { c, endTurn }
+}
+
 describe('admission control', () => {
   test('admits up to the limit, queues up to the queue size, then sheds the newcomer', () => {
     const c = new AdmissionController({ maxInflight: 2, queueSize: 1, queueTimeoutMs: 10_000 })
@@ -131,55 +148,40 @@ describe('admission control', () => {
   })
 
   test('after a turn longer than its target the next turns admit half as many; short turns give them back one by one', async () => {
-    let now = 0
-    const c = new AdmissionController(
-      { maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000, turnTargetMs: 20 },
-      () => now,
-    )
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+    const { c, endTurn } = timedController()
     assert.equal(c.turnBudget, 16)
     admitted(c.acquire('a', 'browse')).release()
-    now += 50 // the turn took 50 ms from its first arrival
-    await nextTurn()
+    await endTurn(50) // the turn took 50 ms from its first arrival
     assert.equal(c.turnBudget, 8)
     for (let i = 0; i < 8; i++) admitted(c.acquire('a', 'browse')).release()
     const waiting = queued(c.acquire('a', 'browse'))
-    now += 50
-    await nextTurn()
+    await endTurn(50)
     assert.equal(c.turnBudget, 4)
     const next = await waiting.queued
     assert.ok(next.admitted, 'the queue is served by the next turn')
     next.release()
     for (let turn = 0; turn < 3; turn++) {
       admitted(c.acquire('a', 'browse')).release()
-      now += 100
-      await nextTurn()
+      await endTurn(100)
     }
     assert.equal(c.turnBudget, 4, 'never below the floor: the node keeps serving while it sheds')
     for (let turn = 0; turn < 5; turn++) {
       admitted(c.acquire('a', 'browse')).release()
-      now += 5
-      await nextTurn()
+      await endTurn(5)
     }
     assert.equal(c.turnBudget, 9)
     for (let turn = 0; turn < 20; turn++) {
       admitted(c.acquire('a', 'browse')).release()
-      await nextTurn()
+      await endTurn()
     }
     assert.equal(c.turnBudget, 16, 'up to the configured budget, not beyond')
   })
 
   test('a brand with a request waiting gets no admission on arrival beyond the budget: it queues behind its own', async () => {
-    let now = 0
-    const c = new AdmissionController(
-      { maxInflight: 16, queueSize: 100, queueTimeoutMs: 10_000, turnTargetMs: 20 },
-      () => now,
-    )
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+    const { c, endTurn } = timedController()
     for (let turn = 0; turn < 2; turn++) {
       admitted(c.acquire('warm-up', 'browse')).release()
-      now += 50
-      await nextTurn()
+      await endTurn(50)
     }
     assert.equal(c.turnBudget, 4)
     // The quiet brand holds four requests (the turn's budget: its share beyond it is spent too); its fifth waits.
@@ -195,8 +197,7 @@ describe('admission control', () => {
     // The next turn (budget 4 again: this one was long) serves the brand with fewer in flight first:
     // its budget all goes to the surge, and the quiet brand's fifth request still waits. Its sixth,
     // arriving in that turn with its share unspent, must not pass it.
-    now += 50
-    await nextTurn()
+    await endTurn(50)
     assert.equal(c.queuedCount, 5)
     const sixth = track(order, 'quiet-6', queued(c.acquire('quiet', 'browse')))
     for (const h of held) h.release()
