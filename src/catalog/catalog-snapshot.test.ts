@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { KyselyPlugin } from 'kysely'
-import { openTestDatabase } from '../../test/helpers/database.ts'
+import { onPostgres, openTestDatabase } from '../../test/helpers/database.ts'
 import { createTestBrand, createTestProduct } from '../../test/helpers/fixtures.ts'
 import type { BrandCtx } from '../brands/brand.ts'
-import { setOnHand } from '../inventory/index.ts'
+import { releaseStock, reserveStock, setOnHand } from '../inventory/index.ts'
 import { CatalogSnapshots, catalogSnapshots } from './catalog-snapshot.ts'
 import { getProductDetail } from './queries.ts'
+import { stockBits, variantIndex } from './search/stock-bits.ts'
 import { searchProducts } from './search-products.ts'
 
 const database = await openTestDatabase()
@@ -20,15 +21,18 @@ const archived = await createTestProduct(brand, { title: 'Archivé', status: 'ar
 const elsewhere = await createTestProduct(other, { title: 'Robe ailleurs', variants: [variant('O-M', 3)] })
 const dressVariant = dress.variants[0]!.id
 
-/** A handle on the test database that counts the statements sent through it. */
+/** A handle on the test database that counts the statements sent through it, and the rows they returned. */
 function countingDb() {
-  const counter = { queries: 0 }
+  const counter = { queries: 0, rows: 0 }
   const plugin: KyselyPlugin = {
     transformQuery: (args) => {
       counter.queries += 1
       return args.node
     },
-    transformResult: async (args) => args.result,
+    transformResult: async (args) => {
+      counter.rows += args.result.rows.length
+      return args.result
+    },
   }
   return { db: database.db.withPlugin(plugin), counter }
 }
@@ -118,6 +122,71 @@ describe('catalog snapshots', () => {
     assert.equal(counter.queries, queries + 1)
     assert.equal((await snapshots.available(later(2001))).get(dressVariant), 7)
     assert.equal(counter.queries, queries + 1)
+  })
+
+  test('a refresh reads the rows written since the last read only, and keeps the map when none moved', async () => {
+    const { db, counter } = countingDb()
+    const snapshots = new CatalogSnapshots(db)
+    const ctx = await at(brand, t0, db)
+    await setOnHand(brand, dressVariant, 3)
+    const first = await snapshots.available(ctx)
+    assert.equal(first.get(dressVariant), 3)
+    const later = (ms: number) => ({ ...ctx, now: new Date(t0 + ms) })
+    // Nothing written: the same map (the stock bits and the pages keyed on them stay as they are).
+    let rows = counter.rows
+    await snapshots.available(later(2000))
+    await snapshots.settled(brand.brand.id)
+    assert.equal(await snapshots.available(later(2001)), first)
+    assert.equal(counter.rows, rows + 1, 'only the read horizon came back')
+    // A sale reserves one: that row alone is read, into a new map.
+    assert.ok((await reserveStock(brand, [{ variantId: dressVariant, quantity: 1 }])).ok)
+    rows = counter.rows
+    await snapshots.available(later(4001))
+    await snapshots.settled(brand.brand.id)
+    const second = await snapshots.available(later(4002))
+    assert.notEqual(second, first)
+    assert.equal(second.get(dressVariant), 2)
+    assert.equal(first.get(dressVariant), 3, 'a map handed out never changes')
+    assert.equal(counter.rows, rows + 2)
+    // Sold out: the variant leaves the map (absent = none), and the listing's stock bits follow.
+    const catalog = await snapshots.catalog(ctx)
+    const before = stockBits(catalog, second)
+    assert.ok((await reserveStock(brand, [{ variantId: dressVariant, quantity: 2 }])).ok)
+    await snapshots.available(later(6002))
+    await snapshots.settled(brand.brand.id)
+    const third = await snapshots.available(later(6003))
+    assert.equal(third.has(dressVariant), false)
+    const after = stockBits(catalog, third)
+    assert.notEqual(after.generation, before.generation)
+    // Derived from the previous bits, they are what a full build from the map gives.
+    assert.deepEqual(after.bits, stockBits(catalog, new Map(third)).bits)
+    const { offsets } = variantIndex(catalog)
+    const place = catalog.products.findIndex((p) => p.id === dress.id)
+    assert.equal(after.bits[offsets[place]!], 0)
+    await releaseStock(brand, [{ variantId: dressVariant, quantity: 3 }])
+  })
+
+  test('a stock write in a transaction still open at a read is in the next read (PostgreSQL)', {
+    skip: onPostgres ? false : 'PostgreSQL only: embedded PGlite runs one transaction at a time',
+  }, async () => {
+    const snapshots = new CatalogSnapshots(database.db)
+    const ctx = await at(brand, t0)
+    await setOnHand(brand, dressVariant, 3)
+    assert.equal((await snapshots.available(ctx)).get(dressVariant), 3)
+    const later = (ms: number) => ({ ...ctx, now: new Date(t0 + ms) })
+    await database.db.transaction().execute(async (tx) => {
+      assert.ok((await reserveStock({ ...brand, db: tx }, [{ variantId: dressVariant, quantity: 1 }])).ok)
+      // A later transaction commits meanwhile: the read's snapshot has ids above this one's.
+      await setOnHand(other, elsewhere.variants[0]!.id, 4)
+      // Read while the write is not committed: not in this read, and the next one must not skip it.
+      await snapshots.available(later(2000))
+      await snapshots.settled(brand.brand.id)
+      assert.equal((await snapshots.available(later(2001))).get(dressVariant), 3)
+    })
+    await snapshots.available(later(4001))
+    await snapshots.settled(brand.brand.id)
+    assert.equal((await snapshots.available(later(4002))).get(dressVariant), 2)
+    await releaseStock(brand, [{ variantId: dressVariant, quantity: 1 }])
   })
 
   test('a catalog version newer than the stock figures waits for fresh ones (a count set by staff)', async () => {

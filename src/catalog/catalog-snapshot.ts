@@ -1,5 +1,5 @@
 import type { BrandCtx } from '../brands/brand.ts'
-import { availableForBrand } from '../inventory/index.ts'
+import { type AvailabilityRead, availabilityChangedSince, availableForBrand } from '../inventory/index.ts'
 import { silentLog } from '../platform/ctx.ts'
 import type { Db } from '../platform/db/database.ts'
 import type { SalePlan } from '../pricing/sale-plan.ts'
@@ -7,7 +7,7 @@ import { salePlans } from '../pricing/sale-plans.ts'
 import { catalogReader } from './catalog-reader.ts'
 import type { ProductCard, ProductImage, Variant } from './product.ts'
 import { sortSizes } from './queries.ts'
-import { stockBits } from './search/stock-bits.ts'
+import { noteAvailabilityChanges, stockBits } from './search/stock-bits.ts'
 
 /**
  * The in-memory read model of shopper listings and product pages: per brand, every ACTIVE product
@@ -23,7 +23,11 @@ import { stockBits } from './search/stock-bits.ts'
  *   `stockFreshnessMs` (2 s, what the page cache already accepts; checkout re-checks stock in its
  *   transaction), measured on `ctx.now`. A stale map is served while one shared refresh runs
  *   (stale-while-revalidate); only the first load, or a catalog version newer than the map's (a
- *   stock count set by staff bumps it), makes a request wait.
+ *   stock count set by staff bumps it), makes a request wait. A refresh reads the whole brand only
+ *   then; otherwise it reads the rows written since the previous read (`availabilityChangedSince`)
+ *   and keeps the same map when none changed what it holds, so the stock bits and the pages keyed
+ *   on them stay as they are. Reading ~10,000 rows per brand every 2 s into a fresh map, and
+ *   re-deriving the bits from it, was a tenth of a loaded worker's CPU and its longest pauses.
  *
  * - Prices: what the snapshot exposes (variant and card prices, compare-at prices) are the
  *   effective prices at `ctx.now`: the base snapshot is priced per period of the brand's sale
@@ -99,7 +103,7 @@ export class CatalogSnapshots {
     const now = ctx.now.getTime()
     let entry = this.stock.get(brandId)
     if (!entry) {
-      entry = { map: null, version, fetchedAt: 0, loading: null, loadingVersion: 0 }
+      entry = { map: null, horizon: null, version, fetchedAt: 0, loading: null, loadingVersion: 0 }
       this.stock.set(brandId, entry)
     }
     const usable = entry.map !== null && entry.version >= version
@@ -115,22 +119,34 @@ export class CatalogSnapshots {
   }
 
   private refreshStock(ctx: BrandCtx, entry: StockEntry, version: number, now: number) {
-    const loading = availabilityOnReader(this.db, ctx, version).then(
-      (map) => {
-        // A slower, older refresh never overwrites a newer one.
-        if (version >= entry.version && now >= entry.fetchedAt) {
-          entry.map = map
-          entry.version = version
-          entry.fetchedAt = now
-        }
-        return map
-      },
-      (error: unknown) => {
-        if (entry.map === null) throw error
-        ctx.log.warn({ err: error }, 'stock refresh failed; serving the previous availability')
-        return entry.map
-      },
-    )
+    // The catalog unchanged since the map was read: its changes are enough (a catalog write may
+    // have added or removed variants, and bumps the version: then the brand is read whole).
+    const base =
+      entry.map !== null && entry.version === version && entry.horizon !== null
+        ? { map: entry.map, horizon: entry.horizon }
+        : null
+    const read = (db: Db) =>
+      base ? availabilityChangedSince({ ...ctx, db }, base.horizon) : availableForBrand({ ...ctx, db })
+    const loading = catalogReader(this.db, ctx.brand.id, version)
+      .then(read)
+      .then(
+        (fresh) => {
+          const map = base ? withChanges(base.map, fresh) : fresh.units
+          // A slower, older refresh never overwrites a newer one.
+          if (version >= entry.version && now >= entry.fetchedAt) {
+            entry.map = map
+            entry.horizon = fresh.horizon
+            entry.version = version
+            entry.fetchedAt = now
+          }
+          return map
+        },
+        (error: unknown) => {
+          if (entry.map === null) throw error
+          ctx.log.warn({ err: error }, 'stock refresh failed; serving the previous availability')
+          return entry.map
+        },
+      )
     const settled = loading.finally(() => {
       if (entry.loading === settled) entry.loading = null
     })
@@ -144,6 +160,8 @@ export class CatalogSnapshots {
 
 interface StockEntry {
   map: ReadonlyMap<string, number> | null
+  /** Where the next read of changes starts (AvailabilityRead). */
+  horizon: string | null
   version: number
   fetchedAt: number
   loading: Promise<ReadonlyMap<string, number>> | null
@@ -366,8 +384,23 @@ function cardPrice(variants: readonly SnapshotVariant[]): { priceMinor: number |
  * Listings' availability may come from the read replica (`DATABASE_READ_URL`, a few ms behind, as
  * stale as the 2 s this map already accepts); checkout re-checks stock on the primary in its transaction.
  */
-async function availabilityOnReader(primary: Db, ctx: BrandCtx, version: number): Promise<Map<string, number>> {
-  return availableForBrand({ ...ctx, db: await catalogReader(primary, ctx.brand.id, version) })
+/**
+ * The map after a read of changes: the same map when no change moved what it holds (a write that
+ * left the units as they were, or a variant with none before and none now), else a copy with the
+ * changes, whose stock bits are then derived from the previous map's (stock-bits.ts).
+ */
+function withChanges(map: ReadonlyMap<string, number>, changes: AvailabilityRead): ReadonlyMap<string, number> {
+  const moved: string[] = []
+  for (const [variantId, units] of changes.units) if ((map.get(variantId) ?? 0) !== units) moved.push(variantId)
+  if (moved.length === 0) return map
+  const next = new Map(map)
+  for (const variantId of moved) {
+    const units = changes.units.get(variantId)!
+    if (units > 0) next.set(variantId, units)
+    else next.delete(variantId)
+  }
+  noteAvailabilityChanges(next, map, moved)
+  return next
 }
 
 async function loadCatalog(primary: Db, brandId: string, version: number): Promise<CatalogSnapshot> {

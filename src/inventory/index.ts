@@ -3,6 +3,8 @@
  * order reserves, cancelling releases, shipping (ERP issue) will take units off on_hand.
  */
 export {
+  type AvailabilityRead,
+  availabilityChangedSince,
   availableByVariant,
   availableForBrand,
   insertStockLevels,

@@ -37,21 +37,57 @@ export async function availableByVariant(ctx: BrandCtx, variantIds: readonly str
 }
 
 /**
- * Units that can still be sold of every variant of the brand that has any, in one query: what the
- * catalog's in-memory read model refreshes every few seconds. Absent variant = none available.
+ * A read of a brand's availability, and where the next read of its changes starts: the oldest
+ * transaction still running when it was taken (`pg_snapshot_xmin`), in the same statement so in
+ * the same snapshot. Every transaction below it had ended and is in this read; one still running
+ * has a transaction id at or above it, and is in the next read of the changes once it commits.
  */
-export async function availableForBrand(ctx: BrandCtx): Promise<Map<string, number>> {
+export interface AvailabilityRead {
+  /** Units that can still be sold, per variant: a full read holds those with any (absent = none), a read of changes every variant written since (0 = none left). */
+  units: Map<string, number>
+  horizon: string
+}
+
+/**
+ * Units that can still be sold of every variant of the brand that has any, in one query: what the
+ * catalog's in-memory read model loads when it first needs the brand, or its catalog changed.
+ */
+export function availableForBrand(ctx: BrandCtx): Promise<AvailabilityRead> {
+  return readAvailability(ctx, null)
+}
+
+/**
+ * The units of the brand's variants whose stock was written since `horizon` (a previous read's):
+ * what the read model re-reads every few seconds, a handful of rows where the full read is ~10,000
+ * per demo brand. A row written twice, or by a transaction that ended before the previous read,
+ * may come again; its value is the current one either way.
+ */
+export function availabilityChangedSince(ctx: BrandCtx, horizon: string): Promise<AvailabilityRead> {
+  return readAvailability(ctx, horizon)
+}
+
+async function readAvailability(ctx: BrandCtx, since: string | null): Promise<AvailabilityRead> {
+  const available = sql<number>`on_hand - reserved`
   const rows = await ctx.db
     .selectFrom('stock_levels')
-    .select(['variant_id', (eb) => eb('on_hand', '-', eb.ref('reserved')).as('available')])
+    .select(['variant_id', available.as('available'), sql<string | null>`null::text`.as('horizon')])
     .where('brand_id', '=', ctx.brand.id)
-    .where((eb) => eb(eb('on_hand', '-', eb.ref('reserved')), '>', 0))
+    .where(since === null ? sql<boolean>`${available} > 0` : sql<boolean>`changed_xid >= ${since}::xid8`)
+    .unionAll(
+      sql<{ variant_id: string; available: number; horizon: string | null }>`
+        select null::uuid, null::integer, pg_snapshot_xmin(pg_current_snapshot())::text`,
+    )
     .execute()
-  // A loop, not new Map(rows.map(…)): every listing re-reads a brand's ~10,000 rows every 2 s, and
-  // the pair arrays were that much more garbage per read.
-  const available = new Map<string, number>()
-  for (const r of rows) available.set(r.variant_id, Number(r.available))
-  return available
+  // A loop, not new Map(rows.map(…)): a full read is ~10,000 rows, and the pair arrays were that
+  // much more garbage per read.
+  const units = new Map<string, number>()
+  let horizon: string | null = null
+  for (const r of rows) {
+    if (r.horizon !== null) horizon = r.horizon
+    else units.set(r.variant_id, Math.max(0, Number(r.available)))
+  }
+  if (horizon === null) throw new Error('the availability read returned no snapshot horizon')
+  return { units, horizon }
 }
 
 export async function stockLevels(ctx: BrandCtx, variantIds: readonly string[]): Promise<StockLevel[]> {

@@ -29,6 +29,34 @@ export interface StockBits {
 }
 
 const indexes = new WeakMap<CatalogSnapshot, VariantIndex>()
+const positionsOf = new WeakMap<CatalogSnapshot, Map<string, number>>()
+/** An availability map made from another by a few changes (catalog-snapshot.ts), with the variants they moved. */
+const derived = new WeakMap<ReadonlyMap<string, number>, { from: ReadonlyMap<string, number>; variantIds: string[] }>()
+
+/**
+ * Records that `map` is `from` with these variants' units moved, so that its bits are `from`'s
+ * with those re-read instead of built from every variant. Only the latest link is kept: the
+ * previous map forgets its own, so a chain of refreshes never holds every map it went through.
+ */
+export function noteAvailabilityChanges(
+  map: ReadonlyMap<string, number>,
+  from: ReadonlyMap<string, number>,
+  variantIds: string[],
+): void {
+  derived.delete(from)
+  derived.set(map, { from, variantIds })
+}
+
+/** Where each variant of the snapshot sits in the flattened layout (built once, on the first change). */
+function variantPositions(catalog: CatalogSnapshot): Map<string, number> {
+  let positions = positionsOf.get(catalog)
+  if (positions) return positions
+  positions = new Map()
+  let at = 0
+  for (const p of catalog.products) for (const v of p.variants) positions.set(v.id, at++)
+  positionsOf.set(catalog, positions)
+  return positions
+}
 const stocks = new WeakMap<ReadonlyMap<string, number>, WeakMap<CatalogSnapshot, StockBits>>()
 
 export function variantIndex(catalog: CatalogSnapshot): VariantIndex {
@@ -103,6 +131,17 @@ export function stockBits(catalog: CatalogSnapshot, available: ReadonlyMap<strin
   }
   const held = byCatalog.get(catalog)
   if (held) return held
+  const link = derived.get(available)
+  const fromBits = link ? stocks.get(link.from)?.get(catalog) : undefined
+  if (link && fromBits) {
+    const bits = fromBits.bits.slice()
+    const positions = variantPositions(catalog)
+    for (const variantId of link.variantIds) {
+      const at = positions.get(variantId)
+      if (at !== undefined) bits[at] = (available.get(variantId) ?? 0) > 0 ? 1 : 0
+    }
+    return keep(catalog, byCatalog, bits)
+  }
   const previous = latest.get(catalog)
   const variants = variantIndex(catalog).offsets.at(-1) ?? 0
   if (!previous || variants < syncBuildLimit) {

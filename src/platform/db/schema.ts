@@ -144,6 +144,8 @@ export interface StockLevelsTable {
   /** Units sold on placed orders and not yet shipped: available = on_hand − reserved. */
   reserved: Generated<number>
   updated_at: Timestamp
+  /** The transaction that last wrote the row (xid8, as text): set by its default and a trigger (0018). */
+  changed_xid: Generated<string>
 }
 
 // checkout (UNLOGGED: a lost cart costs a shopper a re-add, not the operator an fsync)

@@ -15,6 +15,7 @@ import * as importSpeed from './0014-import-speed.ts'
 import * as searchRefreshByKey from './0015-search-refresh-by-key.ts'
 import * as searchUpsertOnce from './0016-search-upsert-once.ts'
 import * as importStagedVerdicts from './0017-import-staged-verdicts.ts'
+import * as stockChanges from './0018-stock-changes.ts'
 
 /**
  * Versioned migrations, applied in name order at start. Listed here rather than read from disk
@@ -37,4 +38,5 @@ export const migrations: Record<string, { up: (db: Kysely<unknown>) => Promise<v
   '0015-search-refresh-by-key': searchRefreshByKey,
   '0016-search-upsert-once': searchUpsertOnce,
   '0017-import-staged-verdicts': importStagedVerdicts,
+  '0018-stock-changes': stockChanges,
 }
