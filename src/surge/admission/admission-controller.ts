@@ -228,15 +228,19 @@ export class AdmissionController {
   }
 
   /**
-   * Each brand may have `turnShare` requests admitted per turn whatever the turn's budget, on
-   * arrival, when none of its requests waits (waiting ones go first in the next turn, where fair
-   * share puts the quieter brands ahead). The budget halves whenever turns run long, for whatever
-   * made them long (garbage collection, checkouts' results, socket writes): at its floor it
+   * Each brand may have `turnShare` requests admitted per turn whatever the turn's budget: on
+   * arrival when none of its requests waits, else from its queue (dispatch), oldest first. The
+   * budget halves whenever turns run long, for whatever made them long (garbage collection,
+   * checkouts' results, socket writes, the surge's own arrivals read and shed): at its floor it
    * admitted fewer requests per second than the brands that are not surging send, so their
    * requests waited in the queue with the surge's (the rehearsal's unaffected brands missed their
-   * p99 that way: a third of their requests over 200 ms had waited there). A turn stays bounded —
-   * the budget plus `turnShare` per brand — and a brand that sends more, a surging one, still
-   * queues and is shed by its own excess. Crawlers never pass this way.
+   * p99 that way: a third of their requests over 200 ms had waited there). The share was first
+   * given on arrival only; a brand with one request waiting then queued every next one, and its
+   * queue drained only within the budget, a few per turn for every brand together: under a deep
+   * surge the brands that were not surging had hundreds of requests shed after their 250 ms in
+   * the queue. A turn stays bounded — the budget plus `turnShare` per brand — and a brand that
+   * sends more, a surging one, still queues and is shed by its own excess. Crawlers never pass
+   * this way.
    */
   private withinTurnShare(tenant: Tenant): boolean {
     return tenant.turn !== this.turn || tenant.admittedInTurn < turnShare
@@ -270,14 +274,20 @@ export class AdmissionController {
     }
   }
 
-  /** Fills free slots from the queue: fairest tenant first, then class priority, then age. */
+  /**
+   * Fills free slots from the queue: fairest tenant first, then class priority, then age. Once the
+   * turn's budget is spent, a tenant still within its turn share (withinTurnShare) is served from
+   * its queue as it would have been on arrival.
+   */
   private dispatch(): void {
-    while (this.inflight < this.config.maxInflight && this.queued > 0 && this.turnAdmitted < this.perTurn) {
+    while (this.inflight < this.config.maxInflight && this.queued > 0) {
+      const overBudget = this.turnAdmitted >= this.perTurn
       let best: Waiter | null = null
       for (const tenant of this.tenants.values()) {
-        if (tenant.queued === 0) continue
+        if (tenant.queued === 0 || (overBudget && !this.withinTurnShare(tenant))) continue
         const head = this.headOf(tenant)
-        if (!head) continue
+        // Crawlers never pass on a share.
+        if (!head || (overBudget && head.cls === 'bot')) continue
         // Between brands with as many in flight (requests served within a turn are never in flight
         // for long), the one with fewer waiting: a quiet brand is not stuck behind a surge's queue.
         const a = tenant
@@ -294,7 +304,8 @@ export class AdmissionController {
           best = head
         }
       }
-      if (!best) return // only crawlers wait, and they hold their share already
+      // Nobody left who may go now: only crawlers at their cap, or the budget and every share spent.
+      if (!best) return
       this.unqueue(best)
       best.settle(this.admit(best.tenant, best.cls, this.clock() - best.arrivedAt))
     }
