@@ -125,6 +125,8 @@ export class CatalogSnapshots {
       entry.map !== null && entry.version === version && entry.horizon !== null
         ? { map: entry.map, horizon: entry.horizon }
         : null
+    // Listings' availability may come from the read replica (`DATABASE_READ_URL`, a few ms behind,
+    // as stale as the 2 s this map already accepts); checkout re-checks stock on the primary.
     const read = (db: Db) =>
       base ? availabilityChangedSince({ ...ctx, db }, base.horizon) : availableForBrand({ ...ctx, db })
     const loading = catalogReader(this.db, ctx.brand.id, version)
@@ -380,10 +382,6 @@ function cardPrice(variants: readonly SnapshotVariant[]): { priceMinor: number |
   }
 }
 
-/**
- * Listings' availability may come from the read replica (`DATABASE_READ_URL`, a few ms behind, as
- * stale as the 2 s this map already accepts); checkout re-checks stock on the primary in its transaction.
- */
 /**
  * The map after a read of changes: the same map when no change moved what it holds (a write that
  * left the units as they were, or a variant with none before and none now), else a copy with the
