@@ -388,16 +388,18 @@ function cardPrice(variants: readonly SnapshotVariant[]): { priceMinor: number |
  * changes, whose stock bits are then derived from the previous map's (stock-bits.ts).
  */
 function withChanges(map: ReadonlyMap<string, number>, changes: AvailabilityRead): ReadonlyMap<string, number> {
-  const moved: string[] = []
-  for (const [variantId, units] of changes.units) if ((map.get(variantId) ?? 0) !== units) moved.push(variantId)
+  const moved = [...changes.units].filter(([variantId, units]) => (map.get(variantId) ?? 0) !== units)
   if (moved.length === 0) return map
   const next = new Map(map)
-  for (const variantId of moved) {
-    const units = changes.units.get(variantId)!
+  for (const [variantId, units] of moved) {
     if (units > 0) next.set(variantId, units)
     else next.delete(variantId)
   }
-  noteAvailabilityChanges(next, map, moved)
+  noteAvailabilityChanges(
+    next,
+    map,
+    moved.map(([variantId]) => variantId),
+  )
   return next
 }
 

@@ -197,7 +197,6 @@ describe('admission control', () => {
     // The next turn (budget 4 again: this one was long) gives its budget to the brand with fewer in
     // flight, the surge; then the quiet brand's fifth request goes on its share, not a turn later.
     await endTurn(50)
-    await Promise.resolve()
     assert.deepEqual(order, ['surging-0', 'surging-1', 'surging-2', 'surging-3', 'quiet-5'])
     assert.equal(c.queuedCount, 4)
     // In that turn the quiet brand, nothing of it waiting now, still has one admission of its share;

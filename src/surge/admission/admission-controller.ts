@@ -229,18 +229,15 @@ export class AdmissionController {
 
   /**
    * Each brand may have `turnShare` requests admitted per turn whatever the turn's budget: on
-   * arrival when none of its requests waits, else from its queue (dispatch), oldest first. The
-   * budget halves whenever turns run long, for whatever made them long (garbage collection,
-   * checkouts' results, socket writes, the surge's own arrivals read and shed): at its floor it
-   * admitted fewer requests per second than the brands that are not surging send, so their
-   * requests waited in the queue with the surge's (the rehearsal's unaffected brands missed their
-   * p99 that way: a third of their requests over 200 ms had waited there). The share was first
-   * given on arrival only; a brand with one request waiting then queued every next one, and its
-   * queue drained only within the budget, a few per turn for every brand together: under a deep
-   * surge the brands that were not surging had hundreds of requests shed after their 250 ms in
-   * the queue. A turn stays bounded — the budget plus `turnShare` per brand — and a brand that
-   * sends more, a surging one, still queues and is shed by its own excess. Crawlers never pass
-   * this way.
+   * arrival when none of its requests waits, else from its queue (dispatch), oldest first — given on
+   * arrival only, a brand with one request waiting sent every next one to the queue, which drained
+   * within the budget alone. The budget halves whenever turns run long, for whatever made them long
+   * (garbage collection, checkouts' results, socket writes, the surge's own arrivals read and shed):
+   * at its floor it admitted fewer requests per second than the brands that are not surging send,
+   * so their requests waited in the queue with the surge's (the rehearsal's unaffected brands missed
+   * their p99 that way: a third of their requests over 200 ms had waited there). A turn stays
+   * bounded — the budget plus `turnShare` per brand — and a brand that sends more, a surging one,
+   * still queues and is shed by its own excess. Crawlers never pass this way.
    */
   private withinTurnShare(tenant: Tenant): boolean {
     return tenant.turn !== this.turn || tenant.admittedInTurn < turnShare
