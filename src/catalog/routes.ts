@@ -53,7 +53,7 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: Resp
         const result = await listProductCards(ctx, { page, pageSize, ...(category ? { category } : {}) })
         return { body: JSON.stringify({ currency: ctx.brand.currency, ...result }), contentType: jsonType }
       })
-      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+      return sendCachedResponse(request, reply, cache, entry, sharedCacheControl)
     },
   )
 
@@ -78,7 +78,7 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: Resp
         const result = await searchProducts(ctx, listingQuery(request.query))
         return { body: JSON.stringify({ currency: ctx.brand.currency, ...result }), contentType: jsonType }
       })
-      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+      return sendCachedResponse(request, reply, cache, entry, sharedCacheControl)
     },
   )
 
@@ -100,7 +100,7 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: Resp
         if (!product) throw new NotFound('Product')
         return { body: JSON.stringify(productBody(product, ctx.brand.currency)), contentType: jsonType }
       })
-      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+      return sendCachedResponse(request, reply, cache, entry, sharedCacheControl)
     },
   )
 }

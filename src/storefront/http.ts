@@ -111,7 +111,7 @@ export async function sendCachedPage(
     body: await build(),
     contentType,
   }))
-  return sendCachedResponse(request, reply, entry, sharedPageCacheControl)
+  return sendCachedResponse(request, reply, deps.cache, entry, sharedPageCacheControl)
 }
 
 export function sendPrivatePage(reply: FastifyReply, body: string, status = 200): FastifyReply {

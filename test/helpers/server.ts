@@ -21,6 +21,8 @@ export interface TestResponse<T = any> {
   headers: http.IncomingHttpHeaders
   body: T
   text: string
+  /** The body's bytes as sent (a compressed response stays compressed here). */
+  raw: Buffer
 }
 
 export interface RequestOptions {
@@ -136,11 +138,12 @@ function send<T>(
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
+        const raw = Buffer.concat(chunks)
+        const text = raw.toString('utf8')
         const type = res.headers['content-type'] ?? ''
         let parsed: unknown = text
         if (type.includes('json') && text.length > 0) parsed = JSON.parse(text)
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text, raw })
       })
     })
     req.on('error', reject)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { describe, test } from 'node:test'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { openTestDatabase } from '../helpers/database.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { cardTitles, createStorefrontFixture, decode, form } from './fixtures.ts'
@@ -232,10 +233,42 @@ describe('storefront pages', () => {
     const res = await get('/c/femme/robes')
     assert.equal(res.headers['cache-control'], 'public, max-age=0, s-maxage=2, stale-while-revalidate=30')
     assert.match(res.headers.etag ?? '', /^"[A-Za-z0-9_-]+"$/)
-    assert.equal(res.headers.vary, 'Host')
+    assert.equal(res.headers.vary, 'Host, Accept-Encoding')
+    assert.equal(res.headers['content-encoding'], undefined, 'a client that asks for no coding gets the page as is')
     const again = await get('/c/femme/robes', frHost, { 'if-none-match': res.headers.etag! })
     assert.equal(again.status, 304)
     assert.equal(again.text, '')
+  })
+
+  test('a cached page comes compressed as the client accepts it, each coding with its own ETag', async () => {
+    const plain = await get('/c/femme/robes')
+    const br = await get('/c/femme/robes', frHost, { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    assert.equal(br.headers['content-encoding'], 'br')
+    assert.equal(brotliDecompressSync(br.raw).toString('utf8'), plain.text)
+    assert.ok(br.raw.length * 2 < plain.raw.length, `${br.raw.length} bytes of ${plain.raw.length}`)
+    assert.equal(br.headers.etag, `${plain.headers.etag!.slice(0, -1)}-br"`)
+
+    const gzip = await get('/c/femme/robes', frHost, { 'accept-encoding': 'br;q=0, gzip' })
+    assert.equal(gzip.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(gzip.raw).toString('utf8'), plain.text)
+    assert.equal(gzip.headers.etag, `${plain.headers.etag!.slice(0, -1)}-gzip"`)
+
+    // A validator matches its own representation only: the plain page's ETag does not stand for the brotli one.
+    const revalidated = await get('/c/femme/robes', frHost, {
+      'accept-encoding': 'br',
+      'if-none-match': br.headers.etag!,
+    })
+    assert.equal(revalidated.status, 304)
+    assert.equal(revalidated.headers.etag, br.headers.etag)
+    const other = await get('/c/femme/robes', frHost, { 'accept-encoding': 'br', 'if-none-match': plain.headers.etag! })
+    assert.equal(other.status, 200)
+
+    for (const refused of ['identity', '*;q=0', 'gzip;q=0, br;q=0', 'compress', ',,;;q=', 'x'.repeat(4000)]) {
+      const res = await get('/c/femme/robes', frHost, { 'accept-encoding': refused })
+      assert.equal(res.status, 200, refused)
+      assert.equal(res.headers['content-encoding'], undefined, refused)
+      assert.equal(res.text, plain.text)
+    }
   })
 
   test('a price change through the admin API is visible on the next request', async () => {

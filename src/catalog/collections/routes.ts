@@ -295,7 +295,7 @@ export const collectionStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: R
         }))
         return { body: JSON.stringify({ items }), contentType: jsonType }
       })
-      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+      return sendCachedResponse(request, reply, cache, entry, sharedCacheControl)
     },
   )
 
@@ -331,7 +331,7 @@ export const collectionStoreRoutes: FastifyPluginAsyncTypebox<{ db: Db; cache: R
           contentType: jsonType,
         }
       })
-      return sendCachedResponse(request, reply, entry, sharedCacheControl)
+      return sendCachedResponse(request, reply, cache, entry, sharedCacheControl)
     },
   )
 }

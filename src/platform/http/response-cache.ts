@@ -1,11 +1,41 @@
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+
+/** The content-codings a cached response is also kept in, best first. */
+export type ContentCoding = 'br' | 'gzip'
 
 export interface CachedResponse {
   body: Buffer
   etag: string
   contentType: string
   storedAt: number
+  /** The body in each content-coding a client asked for, compressed on the first such request. */
+  encoded: Partial<Record<ContentCoding, Buffer>>
+}
+
+/**
+ * Below this a compressed body saves less than its headers cost. A shop page is 5–20 KB and comes
+ * out ~4× smaller: every phone downloads less, and a loaded worker spent 9–16 % of its time in
+ * the socket writes of uncompressed pages.
+ */
+const minCompressedBytes = 1024
+
+/**
+ * Fast settings: a page is compressed once per build, which happens again whenever its stock or
+ * prices move. Brotli 4 and gzip 6 take 0.1–0.4 ms for an 18-KB listing and are within 10 % of
+ * their best ratio, which takes 30 ms.
+ */
+const compressors: Record<ContentCoding, (body: Buffer) => Buffer> = {
+  br: (body) =>
+    brotliCompressSync(body, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
+        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  gzip: (body) => gzipSync(body, { level: 6 }),
 }
 
 /**
@@ -16,7 +46,9 @@ export interface CachedResponse {
 export class ResponseCache {
   private entries = new Map<string, CachedResponse>()
   private building = new Map<string, Promise<CachedResponse>>()
+  /** Bodies and their compressed copies, of the entries held (an entry evicted while being sent is not). */
   private bytes = 0
+  private readonly held = new WeakSet<CachedResponse>()
 
   private readonly maxEntries: number
   private readonly maxBytes: number
@@ -58,7 +90,24 @@ export class ResponseCache {
 
   private toEntry({ body, contentType }: { body: string | Buffer; contentType: string }, now: number): CachedResponse {
     const buffer = typeof body === 'string' ? Buffer.from(body) : body
-    return { body: buffer, etag: strongEtag(buffer), contentType, storedAt: now }
+    return { body: buffer, etag: strongEtag(buffer), contentType, storedAt: now, encoded: {} }
+  }
+
+  /**
+   * The entry's body in `coding`, compressed now if no request asked for it before. Counted in the
+   * cache's bytes, so the bound holds with the copies; it may evict this very entry, which the
+   * caller still sends.
+   */
+  encodedBody(entry: CachedResponse, coding: ContentCoding): Buffer {
+    const known = entry.encoded[coding]
+    if (known) return known
+    const encoded = compressors[coding](entry.body)
+    entry.encoded[coding] = encoded
+    if (this.held.has(entry)) {
+      this.bytes += encoded.length
+      this.evictOverBounds()
+    }
+    return encoded
   }
 
   clear(): void {
@@ -72,34 +121,88 @@ export class ResponseCache {
 
   private store(key: string, entry: CachedResponse): void {
     const previous = this.entries.get(key)
-    if (previous) {
-      this.bytes -= previous.body.length
-      this.entries.delete(key)
-    }
+    if (previous) this.drop(key, previous)
     this.entries.set(key, entry)
-    this.bytes += entry.body.length
+    this.held.add(entry)
+    this.bytes += bytesOf(entry)
+    this.evictOverBounds()
+  }
+
+  private evictOverBounds(): void {
     for (const [oldKey, old] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break
-      this.entries.delete(oldKey)
-      this.bytes -= old.body.length
+      this.drop(oldKey, old)
     }
   }
+
+  private drop(key: string, entry: CachedResponse): void {
+    this.entries.delete(key)
+    this.held.delete(entry)
+    this.bytes -= bytesOf(entry)
+  }
+}
+
+function bytesOf(entry: CachedResponse): number {
+  let bytes = entry.body.length
+  for (const encoded of Object.values(entry.encoded)) bytes += encoded.length
+  return bytes
 }
 
 export function strongEtag(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`
 }
 
-/** Sends a cached response as shared-cacheable, answering 304 when the client already has it. */
+/**
+ * Sends a cached response as shared-cacheable, compressed when the client accepts it (brotli, else
+ * gzip), answering 304 when the client already has it. Each coding is its own representation, so
+ * it has its own ETag (the body's, suffixed), and shared caches key on Accept-Encoding too.
+ */
 export function sendCachedResponse(
   request: FastifyRequest,
   reply: FastifyReply,
+  cache: ResponseCache,
   entry: CachedResponse,
   cacheControl: string,
 ): FastifyReply {
-  reply.header('etag', entry.etag).header('cache-control', cacheControl).header('vary', 'Host')
-  if (etagMatches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send()
-  return reply.type(entry.contentType).send(entry.body)
+  const coding = entry.body.length >= minCompressedBytes ? preferredCoding(request.headers['accept-encoding']) : null
+  const etag = coding ? `${entry.etag.slice(0, -1)}-${coding}"` : entry.etag
+  reply.header('etag', etag).header('cache-control', cacheControl).header('vary', 'Host, Accept-Encoding')
+  if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
+  if (!coding) return reply.type(entry.contentType).send(entry.body)
+  return reply.type(entry.contentType).header('content-encoding', coding).send(cache.encodedBody(entry, coding))
+}
+
+/**
+ * br when the client accepts it, else gzip, else none (identity). Honours `;q=0` (refused) and
+ * `*`; other weights are not ranked: every client that sends both accepts either. A malformed
+ * weight refuses its coding.
+ */
+export function preferredCoding(header: string | string[] | undefined): ContentCoding | null {
+  if (typeof header !== 'string' || header === '') return null
+  // Browsers send a handful of distinct headers: each is parsed once (bounded: junk cannot grow it).
+  const known = codingByHeader.get(header)
+  if (known !== undefined) return known
+  const coding = parseAcceptEncoding(header)
+  if (codingByHeader.size >= 256) codingByHeader.clear()
+  codingByHeader.set(header, coding)
+  return coding
+}
+
+const codingByHeader = new Map<string, ContentCoding | null>()
+
+function parseAcceptEncoding(header: string): ContentCoding | null {
+  const weights = new Map<string, number>()
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';')
+    const q = params.find((p) => /^\s*q\s*=/i.test(p))
+    // A weight that is not a number refuses the coding: identity is always safe to send.
+    const weight = q === undefined ? 1 : Number(q.slice(q.indexOf('=') + 1).trim() || 'x')
+    weights.set(name.trim().toLowerCase(), Number.isFinite(weight) ? weight : 0)
+  }
+  const accepts = (coding: ContentCoding) => (weights.get(coding) ?? weights.get('*') ?? 0) > 0
+  if (accepts('br')) return 'br'
+  if (accepts('gzip')) return 'gzip'
+  return null
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
