@@ -227,7 +227,7 @@ async function serve(args: string[]): Promise<void> {
     surge: { lifecycle, registry, ...(worker ? { collectMetrics: clusterMetrics(registry) } : {}) },
   })
   phases.built = uptimeMs()
-  await app.listen({ port, host })
+  await app.listen({ port, host, backlog: listenBacklog })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
   // Start-up time as a load balancer sees it: process start to the first successful /ready.
@@ -307,6 +307,14 @@ async function prepareDemo(database: Database, log: pino.Logger): Promise<{ emai
   if (Number(brandCount.n) === 0) await seed(database, log)
   return ensureDemoAdmin({ db: database.db, now: new Date(), actor: { kind: 'system', name: 'demo' }, log })
 }
+
+/**
+ * Connections a node lets wait for accept. A surge opens hundreds of connections a second while
+ * the workers are busy; past Node's default of 511 the kernel drops the SYNs and each shopper's
+ * browser retries 1 s, then 3 s later (seen in a 15× rehearsal step: p99 of 2–5 s and the kernel's
+ * ListenOverflows counter). The kernel caps it at net.core.somaxconn (4096 on current kernels).
+ */
+const listenBacklog = 4096
 
 /** `serve --demo --workers N`: the cluster primary migrates and seeds once, before forking. */
 export async function prepareDemoDatabase(
