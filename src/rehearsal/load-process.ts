@@ -1,4 +1,5 @@
 import type { DiscoveredBrand } from './discover.ts'
+import { type EventLoopDelay, watchEventLoopDelay } from './event-loop-delay.ts'
 import { HttpClient } from './http-client.ts'
 import { driveLoad, type LoadProfile } from './load-driver.ts'
 import { type RecordedCells, Recorder } from './recorder.ts'
@@ -24,6 +25,7 @@ export type LoadMessage =
       touched: Array<[number, string[]]>
       /** CPU time this process spent driving its share (user + system), microseconds. */
       cpuMicros: number
+      eventLoopDelay: EventLoopDelay
     }
 
 /**
@@ -58,6 +60,7 @@ async function run(assignment: LoadAssignment, send: (message: LoadMessage) => P
   const touched = new Map(assignment.brands.map((_, i) => [i, new Set<string>()]))
   const cpuAtStart = process.cpuUsage()
   try {
+    const delay = watchEventLoopDelay()
     const { visits, droppedVisits } = await driveLoad(
       client,
       recorder,
@@ -78,6 +81,7 @@ async function run(assignment: LoadAssignment, send: (message: LoadMessage) => P
       droppedVisits,
       touched: [...touched].map(([b, ids]) => [b, [...ids]]),
       cpuMicros: cpu.user + cpu.system,
+      eventLoopDelay: delay.stop(),
     })
   } finally {
     client.close()

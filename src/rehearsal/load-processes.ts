@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DiscoveredBrand } from './discover.ts'
+import { type EventLoopDelay, watchEventLoopDelay, worseDelay } from './event-loop-delay.ts'
 import type { HttpClient } from './http-client.ts'
 import { driveLoad, type LoadProfile } from './load-driver.ts'
 import type { LoadAssignment, LoadMessage } from './load-process.ts'
@@ -21,7 +22,11 @@ export interface LoadResult {
   droppedVisits: number
   /** CPU the load generator spent while the load ran (every load process and this one), seconds. */
   cpuSeconds: number
+  /** The generator's own event-loop delay while the load ran (the worst process's), ms. */
+  eventLoopDelay: EventLoopDelay
 }
+
+const noDelay: EventLoopDelay = { p99Ms: 0, maxMs: 0 }
 
 /** Drives a run's load: here, or from load processes whose figures it merges into `input.recorder`. */
 export interface LoadGenerator {
@@ -36,9 +41,10 @@ export function inProcessLoad(client: HttpClient): LoadGenerator {
     processes: 1,
     async run(input) {
       const cpu = process.cpuUsage()
+      const delay = watchEventLoopDelay()
       const result = await driveLoad(client, input.recorder, input.brands, input.profile, input.touched, input.onTick)
       const used = process.cpuUsage(cpu)
-      return { ...result, cpuSeconds: (used.user + used.system) / 1e6 }
+      return { ...result, cpuSeconds: (used.user + used.system) / 1e6, eventLoopDelay: delay.stop() }
     },
     close() {},
   }
@@ -108,7 +114,7 @@ function runChildren(children: ChildProcess[], input: LoadInput, target: URL, ti
     const cpuAtStart = process.cpuUsage()
     const inFlight = children.map(() => 0)
     const finished = children.map(() => false)
-    const result: LoadResult = { visits: 0, droppedVisits: 0, cpuSeconds: 0 }
+    const result: LoadResult = { visits: 0, droppedVisits: 0, cpuSeconds: 0, eventLoopDelay: noDelay }
     let settled = false
     const settle = (error: Error | null) => {
       if (settled) return
@@ -142,6 +148,7 @@ function runChildren(children: ChildProcess[], input: LoadInput, target: URL, ti
           result.visits += message.visits
           result.droppedVisits += message.droppedVisits
           result.cpuSeconds += message.cpuMicros / 1e6
+          result.eventLoopDelay = worseDelay(result.eventLoopDelay, message.eventLoopDelay)
           for (const [b, ids] of message.touched) for (const id of ids) input.touched.get(b)?.add(id)
           finished[index] = true
           if (finished.every(Boolean)) settle(null)

@@ -1,4 +1,5 @@
 import type { OversoldCheck } from './admin-probe.ts'
+import type { EventLoopDelay } from './event-loop-delay.ts'
 import type { MeasuredCapacity } from './measure-capacity.ts'
 import type { SloVerdict } from './slo.ts'
 import type { Summary, WaitRow } from './summarize.ts'
@@ -32,7 +33,7 @@ export interface RehearsalOutcome {
    * What the load generator itself cost: on a machine that also runs the target, its CPU is CPU the
    * target did not have, so the capacity is read against it.
    */
-  loadGenerator: { processes: number; cpuSeconds: number; wallSeconds: number }
+  loadGenerator: { processes: number; cpuSeconds: number; wallSeconds: number; eventLoopDelay: EventLoopDelay }
   /** CPU the target's processes used during the run (its /metrics), seconds; null when not readable. */
   serverCpuSeconds: number | null
   /** Shoppers who met a waiting room, per brand, and the rooms' own counts; null when none did. */

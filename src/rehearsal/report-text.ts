@@ -130,7 +130,8 @@ export function costLine(o: RehearsalOutcome): string {
   const cores = (cpu: number) => (g.wallSeconds > 0 ? (cpu / g.wallSeconds).toFixed(2) : '-')
   return (
     `Load generator: ${g.processes} process${g.processes > 1 ? 'es' : ''}, ${g.cpuSeconds.toFixed(1)} s CPU over ${g.wallSeconds.toFixed(0)} s ` +
-    `(${cores(g.cpuSeconds)} cores)` +
+    `(${cores(g.cpuSeconds)} cores), its own event-loop delay p99 ${g.eventLoopDelay.p99Ms.toFixed(0)} ms, ` +
+    `max ${g.eventLoopDelay.maxMs.toFixed(0)} ms (time its latencies include)` +
     (o.serverCpuSeconds !== null
       ? `; target: ${o.serverCpuSeconds.toFixed(1)} s CPU (${cores(o.serverCpuSeconds)} cores; its database not included)`
       : '')

@@ -99,7 +99,7 @@ export async function runRehearsal(
 
     const touched = new Map(slugs.map((_, i) => [i, new Set<string>()]))
     let lastPrint = 0
-    const { visits, droppedVisits, cpuSeconds } = await load.run({
+    const { visits, droppedVisits, cpuSeconds, eventLoopDelay } = await load.run({
       recorder,
       brands,
       profile: {
@@ -203,7 +203,7 @@ export async function runRehearsal(
       serverCounters,
       capacity,
       verdicts,
-      loadGenerator: { processes: options.processes, cpuSeconds, wallSeconds: loadWallSeconds },
+      loadGenerator: { processes: options.processes, cpuSeconds, wallSeconds: loadWallSeconds, eventLoopDelay },
       serverCpuSeconds: Number.isFinite(serverCpu) ? serverCpu : null,
       waitingRoom:
         rooms.length > 0 || recorder.waitStats().waited > 0

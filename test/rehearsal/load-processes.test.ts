@@ -92,6 +92,11 @@ describe('vitrine rehearse --processes 2 against a running server', async () => 
     const { outcome } = await runRehearsal(options, { out: () => {}, err: () => {}, tty: false })
     assert.equal(outcome.loadGenerator.processes, 2)
     assert.ok(outcome.loadGenerator.cpuSeconds > 0, 'the processes reported their CPU')
+    const delay = outcome.loadGenerator.eventLoopDelay
+    assert.ok(
+      delay.maxMs > 0 && delay.p99Ms <= delay.maxMs,
+      `the processes reported their event-loop delay: ${JSON.stringify(delay)}`,
+    )
     const total = outcome.summary.phases.reduce((n, p) => n + p.total.requests, 0)
     assert.ok(total > 100, `requests recorded: ${total}`)
     assert.equal(
