@@ -9,6 +9,7 @@ import { type AdmissionConfig, AdmissionController } from './admission/admission
 import { type GatedRequest, installAdmissionGate, unknownTenant } from './admission/admission-gate.ts'
 import { readAdmissionConfig } from './admission/config.ts'
 import { Lifecycle } from './lifecycle.ts'
+import { ShedPressure } from './shed-pressure.ts'
 
 export interface SurgeOptions {
   /** Admission limits; false turns admission off. Default: from the environment (config.ts). */
@@ -207,21 +208,18 @@ function waitingRoomOf(app: FastifyInstance): WaitingRoomHooks | null {
 }
 
 /**
- * Each second, the share of each brand's requests this process shed: kept for the gate (how long
- * its shed shoppers are told to wait, shed-response.ts) and told to the waiting room, so a room in
- * `auto` mode switches on under sustained shedding (its own hysteresis decides). The room is looked
- * up at run time: it is installed after admission, and the app may run without it.
+ * Each second, the share of each brand's requests this process shed (shed-pressure.ts) is told to
+ * the waiting room, so a room in `auto` mode switches on under sustained shedding (its own
+ * hysteresis decides). The room is looked up at run time: it is installed after admission, and the
+ * app may run without it.
  */
 function trackShedPressure(app: FastifyInstance, brands: BrandDirectory) {
-  let window = new Map<string, { admitted: number; shed: number }>()
-  let lastSecond = new Map<string, number>()
+  const pressure = new ShedPressure()
   const timer = setInterval(() => {
-    const counts = window
-    window = new Map()
-    lastSecond = new Map([...counts].map(([brandId, { admitted, shed }]) => [brandId, shed / (admitted + shed)]))
+    const ratios = pressure.tick()
     const room = waitingRoomOf(app)
     if (!room) return
-    for (const [brandId, ratio] of lastSecond) {
+    for (const [brandId, ratio] of ratios) {
       if (!brands.byId(brandId)) continue
       room.reportPressure(brandId, ratio).catch((error: unknown) => {
         app.log.warn({ err: error, brandId }, 'could not report pressure to the waiting room')
@@ -230,16 +228,8 @@ function trackShedPressure(app: FastifyInstance, brands: BrandDirectory) {
   }, 1000)
   timer.unref()
   return {
-    count(brandId: string, admitted: boolean) {
-      let entry = window.get(brandId)
-      if (!entry) {
-        entry = { admitted: 0, shed: 0 }
-        window.set(brandId, entry)
-      }
-      if (admitted) entry.admitted += 1
-      else entry.shed += 1
-    },
-    shedRatio: (brandId: string) => lastSecond.get(brandId) ?? 0,
+    count: (brandId: string, admitted: boolean) => pressure.count(brandId, admitted),
+    shedRatio: (brandId: string) => pressure.ratio(brandId),
     stop: () => clearInterval(timer),
   }
 }
