@@ -41,14 +41,18 @@ const healthyAfterMs = 60_000
 
 export function runPrimary(options: PrimaryOptions): Promise<number> {
   const { log } = options
-  // The workers accept connections themselves, from the shared socket, each one at a time
-  // (UV_TCP_SINGLE_ACCEPT: libuv takes one and lets the other workers take the next, rather than all
-  // that wait). With the default round-robin, the primary accepts and hands each connection to a
-  // worker, one per acknowledgement of the last: at a surge's step, hundreds of new connections each
-  // waited 110–150 ms for the primary's turn (rehearsal: unaffected brands' p99 153 ms, 67.5 ms so,
-  // and 2,338 → 2,624 req/s served). Accepting without UV_TCP_SINGLE_ACCEPT let one worker take a
-  // whole burst: keep-alive connections stay where they land, and it stalled for 2 s. Both can be
-  // set otherwise in the environment (NODE_CLUSTER_SCHED_POLICY=rr, UV_TCP_SINGLE_ACCEPT=0).
+  // The workers accept connections themselves, from the shared socket. With the default
+  // round-robin, the primary accepts and hands each connection to a worker, one per acknowledgement
+  // of the last: at a surge's step, hundreds of new connections each waited 110–150 ms for the
+  // primary's turn (rehearsal: unaffected brands' p99 153 ms, 67.5 ms so, and 2,338 → 2,624 req/s
+  // served). Each worker takes every connection waiting when it wakes, as libuv does by default:
+  // with UV_TCP_SINGLE_ACCEPT=1 (one at a time, then a 1-ns sleep to let the other worker take the
+  // next), each sleep on a 2-core machine that was busy gave the CPU away for a scheduler slice, and
+  // the step's burst of new connections waited seconds in the accept queue (616 of them at once).
+  // Same 15× step at ~3,400 req/s asked, `serve --workers 2`: with it, the brands that did not
+  // surge had p99 298–620 ms and the node served 62,112–71,069 requests (1,321–1,490 orders); without
+  // it, 136–315 ms and 87,269–91,646 (1,958–2,113 orders), the two workers' CPU within 44/56 %.
+  // Both can be set otherwise in the environment (NODE_CLUSTER_SCHED_POLICY=rr, UV_TCP_SINGLE_ACCEPT=1).
   if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE
   cluster.setupPrimary({ exec: options.exec, args: options.args, execArgv: options.execArgv })
   const startedAt = new Map<number, number>()
@@ -69,7 +73,7 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     }
 
     const fork = () => {
-      const worker = cluster.fork({ UV_TCP_SINGLE_ACCEPT: process.env.UV_TCP_SINGLE_ACCEPT ?? '1' })
+      const worker = cluster.fork()
       startedAt.set(worker.id, Date.now())
       worker.on('message', (message: Message) => onMessage(worker, message))
     }
