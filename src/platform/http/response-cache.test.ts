@@ -43,6 +43,16 @@ describe('response cache', () => {
     assert.equal(stillB, b)
   })
 
+  test('after clear(), compressing an entry taken before it counts nothing', async () => {
+    const cache = new ResponseCache({ maxBytes: 4_020 })
+    const a = await cache.getOrBuild('a', 60_000, 0, async () => page('a'))
+    cache.clear()
+    cache.encodedBody(a, 'gzip')
+    const b = await cache.getOrBuild('b', 60_000, 0, async () => page('b'))
+    assert.equal(cache.size, 1, 'b fits: the cleared entry took no room')
+    assert.equal(await cache.getOrBuild('b', 60_000, 0, async () => page('x')), b)
+  })
+
   test('an entry evicted while it is being sent can still be compressed, without counting', async () => {
     const cache = new ResponseCache({ maxEntries: 1 })
     const a = await cache.getOrBuild('a', 60_000, 0, async () => page('a'))
