@@ -39,7 +39,7 @@ export class HttpClient {
     // the target's latency (1–1.5 s under load, when a cluster primary still handed them out).
     // One pool for every brand, as a load balancer has: a pool per brand (as each brand's shoppers
     // have their own browsers) opened 2,000–3,400 connections in a 15× step, which waited up to 7 s
-    // in the node's accept queue.
+    // in the node's accept queue while its workers still accepted one at a time.
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' })
   }
 
