@@ -9,6 +9,9 @@ export interface EventLoopDelay {
   maxMs: number
 }
 
+/** Before any process reported. */
+export const noDelay: EventLoopDelay = { p99Ms: 0, maxMs: 0 }
+
 /** Measures this process's event-loop delay until `stop()`. */
 export function watchEventLoopDelay(): { stop(): EventLoopDelay } {
   const histogram = monitorEventLoopDelay({ resolution: 10 })

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DiscoveredBrand } from './discover.ts'
-import { type EventLoopDelay, watchEventLoopDelay, worseDelay } from './event-loop-delay.ts'
+import { type EventLoopDelay, noDelay, watchEventLoopDelay, worseDelay } from './event-loop-delay.ts'
 import type { HttpClient } from './http-client.ts'
 import { driveLoad, type LoadProfile } from './load-driver.ts'
 import type { LoadAssignment, LoadMessage } from './load-process.ts'
@@ -25,8 +25,6 @@ export interface LoadResult {
   /** The generator's own event-loop delay while the load ran (the worst process's), ms. */
   eventLoopDelay: EventLoopDelay
 }
-
-const noDelay: EventLoopDelay = { p99Ms: 0, maxMs: 0 }
 
 /** Drives a run's load: here, or from load processes whose figures it merges into `input.recorder`. */
 export interface LoadGenerator {

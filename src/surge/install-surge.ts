@@ -107,7 +107,6 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
   })
   app.addHook('onClose', async () => {
     stopProcessMetrics()
-    pressure.stop()
   })
 
   const gate = installAdmissionGate(app.server, {
@@ -123,7 +122,7 @@ export function installSurge(app: FastifyInstance, brands: BrandDirectory, optio
     onDecided: (request, admitted) => {
       if (request.brand) pressure.count(request.brand.id, admitted)
     },
-    shedRatio: pressure.shedRatio,
+    shedRatio: (brandId) => pressure.ratio(brandId),
     onShed: (request, reason) => {
       shed.inc({ brand: request.tenant, class: request.cls, reason })
       // A shed request never reaches Fastify's onResponse, where the traffic history counts: the
@@ -211,9 +210,9 @@ function waitingRoomOf(app: FastifyInstance): WaitingRoomHooks | null {
  * Each second, the share of each brand's requests this process shed (shed-pressure.ts) is told to
  * the waiting room, so a room in `auto` mode switches on under sustained shedding (its own
  * hysteresis decides). The room is looked up at run time: it is installed after admission, and the
- * app may run without it.
+ * app may run without it. The ticks stop when the app closes.
  */
-function trackShedPressure(app: FastifyInstance, brands: BrandDirectory) {
+function trackShedPressure(app: FastifyInstance, brands: BrandDirectory): ShedPressure {
   const pressure = new ShedPressure()
   const timer = setInterval(() => {
     const ratios = pressure.tick()
@@ -227,9 +226,6 @@ function trackShedPressure(app: FastifyInstance, brands: BrandDirectory) {
     }
   }, 1000)
   timer.unref()
-  return {
-    count: (brandId: string, admitted: boolean) => pressure.count(brandId, admitted),
-    shedRatio: (brandId: string) => pressure.ratio(brandId),
-    stop: () => clearInterval(timer),
-  }
+  app.addHook('onClose', async () => clearInterval(timer))
+  return pressure
 }
