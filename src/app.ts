@@ -31,6 +31,7 @@ import { registerProblemHandling } from './platform/http/problem.ts'
 import { installRequestClock } from './platform/http/request-clock.ts'
 import { ResponseCache } from './platform/http/response-cache.ts'
 import { useStrictValidation } from './platform/http/validation.ts'
+import { AccessLogController } from './platform/logging/access-log.ts'
 import { echoRequestId, requestIdOptions } from './platform/logging/request-id.ts'
 import { pricingAdminRoutes, salePlans } from './pricing/index.ts'
 import { promotionAdminRoutes } from './promotions/index.ts'
@@ -43,6 +44,8 @@ export interface AppOptions {
   database: Database
   brands: BrandDirectory
   logLevel?: string
+  /** Where the log lines go (tests read them); default stdout, asynchronously. */
+  logStream?: { write(line: string): void }
   /** The instant access control sees (session expiry, lockouts); tests move it. Default: the wall clock. */
   clock?: () => Date
   sessionPolicy?: SessionPolicy
@@ -62,7 +65,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const schemas = new LazySchemas()
   const app = Fastify({
     ...requestIdOptions,
-    logger: { level: options.logLevel ?? 'info' },
+    logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
+    // One access line per request instead of Fastify's two.
+    logController: new AccessLogController(),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     // Route schemas compile on first use and in the background once listening, not before ready.
