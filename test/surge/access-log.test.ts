@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildApp } from '../../src/app.ts'
-import { BrandDirectory } from '../../src/brands/brand-directory.ts'
-import { silentLog } from '../../src/platform/ctx.ts'
+import { setTimeout as delay } from 'node:timers/promises'
 import { openTestDatabase } from '../helpers/database.ts'
 import { createTestBrand, createTestProduct } from '../helpers/fixtures.ts'
-import { onTeardown } from '../helpers/teardown.ts'
-import { send } from './helpers.ts'
+import { send, startSurgeServer } from './helpers.ts'
 
 /**
  * The node's request log through real HTTP: one JSON line per answered request (not Fastify's
@@ -19,21 +16,9 @@ await createTestProduct(brand)
 const host = `${brand.brand.slug}.localhost`
 
 const lines: Record<string, unknown>[] = []
-const brands = new BrandDirectory(database, silentLog)
-await brands.start()
-const app = await buildApp({
-  database,
-  brands,
+const { port } = await startSurgeServer(database, { metricsToken: null }, '127.0.0.1', {
   logLevel: 'info',
   logStream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-  surge: { metricsToken: null },
-})
-await app.listen({ port: 0, host: '127.0.0.1' })
-const address = app.server.address()
-const port = typeof address === 'object' && address ? address.port : 0
-onTeardown(async () => {
-  await app.close()
-  await brands.stop()
 })
 
 /** The lines logged for one request id (the log is asynchronous to the response: wait for it). */
@@ -41,7 +26,7 @@ async function linesOf(reqId: string): Promise<Record<string, unknown>[]> {
   for (let i = 0; i < 50; i++) {
     const found = lines.filter((l) => l.reqId === reqId)
     if (found.length > 0) return found
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await delay(10)
   }
   return []
 }

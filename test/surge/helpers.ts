@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { buildApp } from '../../src/app.ts'
+import { type AppOptions, buildApp } from '../../src/app.ts'
 import { BrandDirectory } from '../../src/brands/brand-directory.ts'
 import { silentLog } from '../../src/platform/ctx.ts'
 import type { Database } from '../../src/platform/db/database.ts'
@@ -16,11 +16,25 @@ export interface Answer {
   endedAt: number
 }
 
-/** The real application with the given admission settings, on 127.0.0.1 or another address. */
-export async function startSurgeServer(database: Database, surge: SurgeOptions, host = '127.0.0.1') {
+/**
+ * The real application with the given admission settings, on 127.0.0.1 or another address; `log`
+ * sends its log lines somewhere a test reads them (silent otherwise, unless TEST_LOG_LEVEL).
+ */
+export async function startSurgeServer(
+  database: Database,
+  surge: SurgeOptions,
+  host = '127.0.0.1',
+  log: Pick<AppOptions, 'logLevel' | 'logStream'> = {},
+) {
   const brands = new BrandDirectory(database, silentLog)
   await brands.start()
-  const app = await buildApp({ database, brands, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', surge })
+  const app = await buildApp({
+    database,
+    brands,
+    logLevel: log.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(log.logStream ? { logStream: log.logStream } : {}),
+    surge,
+  })
   await app.listen({ port: 0, host })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0

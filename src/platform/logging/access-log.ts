@@ -9,7 +9,7 @@ import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
  *
  * It is not a CPU saving: profiled at 1,500 req/s (`serve --workers 2`), logging took about the
  * same share of a worker either way (pino ~5 %, its writes ~7.5 %): writes are asynchronous and
- * already carry many lines each, so their number follows the writes, not the lines.
+ * each already carries many lines, so their cost follows the bytes, not the number of lines.
  *
  * Requests shed by admission control never reach Fastify: they are counted in /metrics, not logged
  * one by one, since a node sheds thousands a second exactly when it has no time to spare.
